@@ -1,0 +1,95 @@
+"""Command-line commands (``flask ...``): thin wrappers over the services."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from . import clock
+
+units_cli = AppGroup("units", help="Organisation units.")
+users_cli = AppGroup("users", help="Staff accounts.")
+keys_cli = AppGroup("keys", help="Channel API keys.")
+
+
+@units_cli.command("import-boundaries")
+@click.argument("geojson", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--name-property",
+    default="name",
+    show_default=True,
+    help="Feature property holding the kelurahan name (or its code).",
+)
+def import_boundaries(geojson: Path, name_property: str) -> None:
+    """Attach kelurahan boundary polygons from a GeoJSON FeatureCollection."""
+    from .services.boundaries import import_boundaries as run
+
+    data = json.loads(geojson.read_text(encoding="utf-8"))
+    report = run(data, name_property=name_property)
+    click.echo(f"{report.matched} kelurahan boundaries imported.")
+    for name in report.unmatched:
+        click.echo(f"  not matched: {name}", err=True)
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["admin", "mro", "officer", "validator", "executive"]),
+)
+@click.option("--name", "display_name", required=True)
+@click.option("--unit", "unit_code", help="Unit code (officers).")
+@click.option("--kota", "kota_code", help="Kota code (kota validators and executives).")
+@click.password_option()
+def create_user(
+    username: str,
+    role: str,
+    display_name: str,
+    unit_code: str | None,
+    kota_code: str | None,
+    password: str,
+) -> None:
+    """Create a staff account."""
+    from .services import accounts
+    from .services.errors import InvalidInput
+
+    try:
+        accounts.create_user(
+            username=username,
+            password=password,
+            display_name=display_name,
+            role=role,
+            unit_code=unit_code,
+            kota_code=kota_code,
+            now=clock.now(),
+        )
+    except InvalidInput as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"User {username} created.")
+
+
+@keys_cli.command("issue")
+@click.argument("channel")
+@click.option("--label", default="", help="Who holds the key.")
+def issue_key(channel: str, label: str) -> None:
+    """Issue an ingest API key for a channel (printed once)."""
+    from .services import accounts
+    from .services.errors import InvalidInput
+
+    try:
+        key = accounts.issue_api_key(channel, label=label, now=clock.now())
+    except InvalidInput as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(key)
+
+
+def register_cli(app: Flask) -> None:
+    from .demo.commands import demo_cli
+
+    for group in (units_cli, users_cli, keys_cli, demo_cli):
+        app.cli.add_command(group)

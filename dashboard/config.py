@@ -1,0 +1,69 @@
+"""Defaults. The environment is read inside ``create_app``, never at import."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+ENV_KEYS = {
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "REDIS_URL": "REDIS_URL",
+    "PANTAU_SECRET_KEY": "SECRET_KEY",
+    "PANTAU_REPORTER_HASH_KEY": "REPORTER_HASH_KEY",
+    "PANTAU_SECURE_COOKIES": "SESSION_COOKIE_SECURE",
+    "PANTAU_RATING_THRESHOLD": "RATING_THRESHOLD",
+}
+
+
+def defaults(instance_path: str) -> dict[str, Any]:
+    return {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(instance_path) / 'pantau.sqlite'}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": None,
+        "SECRET_KEY": None,  # filled from instance/secret_key when unset
+        "REPORTER_HASH_KEY": None,  # derived from SECRET_KEY when unset
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": False,  # set PANTAU_SECURE_COOKIES=1 behind TLS
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+        # A console open for a whole shift must not lose its CSRF token: the
+        # token lives as long as the session.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 30 * 1024 * 1024,
+        "MAX_PHOTO_BYTES": 8 * 1024 * 1024,
+        "MAX_PHOTO_PIXELS": 40_000_000,
+        "MAX_PHOTOS": 5,
+        "MAX_JSON_BYTES": 2 * 1024 * 1024,
+        "RATING_THRESHOLD": 2,
+        "BABEL_DEFAULT_LOCALE": "id",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
+        "PUBLIC_BASE_URL": None,  # e.g. https://pantau.jakarta.go.id; else the request's host
+    }
+
+
+def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for env, key in ENV_KEYS.items():
+        if environ.get(env):
+            value: Any = environ[env]
+            if key == "SESSION_COOKIE_SECURE":
+                value = value.lower() in ("1", "true", "yes")
+            elif key == "RATING_THRESHOLD":
+                value = int(value)
+            out[key] = value
+    return out
+
+
+def instance_secret(instance_path: str) -> str:
+    """A per-installation secret kept in instance/secret_key (git-ignored)."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

@@ -1,0 +1,1 @@
+"""Pure domain: statuses, the state machine, clocks, routing. No Flask, no SQL."""

@@ -1,0 +1,159 @@
+"""Domain events: frozen, past-tense records of what happened to a ticket.
+
+The state machine returns one of these; the service layer stores it as a
+history row (in the same transaction as the change) and, after commit,
+publishes it to whoever listens (the live board, later the jobs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from .workflow import Actor, Status
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketEvent:
+    kind: ClassVar[str] = "event"
+    ticket_id: int
+    at: datetime
+    actor: Actor
+    from_status: Status | None
+    to_status: Status
+    note: str = ""
+    responds: bool = False  # this action stops the response clock
+    # Filled in by the service after commit, for routing live pushes by scope.
+    version: int | None = None
+    kota_id: int | None = None
+    unit_ids: tuple[int, ...] = ()
+
+    def data(self) -> dict[str, Any]:
+        """Event-specific fields, JSON-ready, for the history row."""
+        return {}
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketReceived(TicketEvent):
+    kind: ClassVar[str] = "received"
+    channel: str
+    assigned_unit_id: int | None
+    routed_by: str
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "channel": self.channel,
+            "assigned_unit_id": self.assigned_unit_id,
+            "routed_by": self.routed_by,
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class WorkStarted(TicketEvent):
+    kind: ClassVar[str] = "work_started"
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketDisposed(TicketEvent):
+    kind: ClassVar[str] = "disposed"
+    from_unit_id: int | None
+    to_unit_id: int
+
+    def data(self) -> dict[str, Any]:
+        return {"from_unit_id": self.from_unit_id, "to_unit_id": self.to_unit_id}
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketHandedBack(TicketEvent):
+    kind: ClassVar[str] = "handed_back"
+    from_unit_id: int | None
+
+    def data(self) -> dict[str, Any]:
+        return {"from_unit_id": self.from_unit_id}
+
+
+@dataclass(frozen=True, kw_only=True)
+class CoordinationRequested(TicketEvent):
+    kind: ClassVar[str] = "coordination_requested"
+    unit_ids: tuple[int, ...]
+
+    def data(self) -> dict[str, Any]:
+        return {"unit_ids": list(self.unit_ids)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class EwsSet(TicketEvent):
+    kind: ClassVar[str] = "ews_set"
+    ews_at: datetime
+
+    def data(self) -> dict[str, Any]:
+        return {"ews_at": self.ews_at.isoformat()}
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketCompleted(TicketEvent):
+    kind: ClassVar[str] = "completed"
+    first_completion: bool
+    photo_ids: tuple[int, ...] = ()
+
+    def data(self) -> dict[str, Any]:
+        return {"first_completion": self.first_completion, "photo_ids": list(self.photo_ids)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketRated(TicketEvent):
+    kind: ClassVar[str] = "rated"
+    rating: int
+    fixed: bool
+    reopens: bool
+
+    def data(self) -> dict[str, Any]:
+        return {"rating": self.rating, "fixed": self.fixed, "reopens": self.reopens}
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketVerified(TicketEvent):
+    kind: ClassVar[str] = "verified"
+    field_verified: bool = False
+
+    def data(self) -> dict[str, Any]:
+        return {"field_verified": self.field_verified}
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketReopened(TicketEvent):
+    kind: ClassVar[str] = "reopened"
+    redo_due_at: datetime
+
+    def data(self) -> dict[str, Any]:
+        return {"redo_due_at": self.redo_due_at.isoformat()}
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketRejected(TicketEvent):
+    kind: ClassVar[str] = "rejected"
+    duplicate_of_id: int | None = None
+
+    def data(self) -> dict[str, Any]:
+        return {"duplicate_of_id": self.duplicate_of_id}
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketEscalated(TicketEvent):
+    kind: ClassVar[str] = "escalated"
+    level: str
+
+    def data(self) -> dict[str, Any]:
+        return {"level": self.level}
+
+
+@dataclass(frozen=True, kw_only=True)
+class NoteAdded(TicketEvent):
+    kind: ClassVar[str] = "note"
+    # "note", "warning" (teguran) or "acknowledge"
+    note_kind: str = "note"
+
+    def data(self) -> dict[str, Any]:
+        return {"note_kind": self.note_kind}

@@ -1,0 +1,544 @@
+"""The ticket state machine: statuses, actors, actions and who may do what.
+
+Plain Python: nothing here imports Flask or SQLAlchemy, and nothing reads the
+clock. ``transition(state, action, actor, now)`` either returns a past-tense
+event (see ``events.py``) describing the change, or raises
+``InvalidTransition`` with a reason a person can read. The service layer
+applies the event to the stored ticket and appends it to the history.
+
+The table in ``WORKFLOW.md`` is the specification; ``ALLOWED_FROM`` below is
+that table in code, and the unit tests walk every cell of it.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from . import events as ev
+
+
+class StatusType(enum.StrEnum):
+    OPEN = "open"
+    CLOSED_FIXED = "closed_fixed"
+    CLOSED_NOT_FIXED = "closed_not_fixed"
+
+
+class Status(enum.StrEnum):
+    WAITING = "waiting"
+    DISPOSITIONED = "dispositioned"
+    COORDINATING = "coordinating"
+    IN_PROGRESS = "in_progress"
+    EWS = "ews"
+    AWAITING_VALIDATION = "awaiting_validation"
+    REOPENED = "reopened"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+    @property
+    def type(self) -> StatusType:
+        return STATUS_TYPES[self]
+
+    @property
+    def is_open(self) -> bool:
+        return STATUS_TYPES[self] is StatusType.OPEN
+
+
+# Citizen-facing vocabulary, as JAKI shows it.
+STATUS_LABELS: dict[Status, str] = {
+    Status.WAITING: "Menunggu",
+    Status.DISPOSITIONED: "Disposisi",
+    Status.COORDINATING: "Koordinasi",
+    Status.IN_PROGRESS: "Proses",
+    Status.EWS: "Proses (EWS)",
+    Status.AWAITING_VALIDATION: "Menunggu Validasi",
+    Status.REOPENED: "Dibuka Kembali",
+    Status.VERIFIED: "Selesai",
+    Status.REJECTED: "Ditolak",
+}
+
+STATUS_TYPES: dict[Status, StatusType] = {
+    **{s: StatusType.OPEN for s in Status},
+    Status.VERIFIED: StatusType.CLOSED_FIXED,
+    Status.REJECTED: StatusType.CLOSED_NOT_FIXED,
+}
+
+OPEN_STATUSES: frozenset[Status] = frozenset(s for s in Status if s.is_open)
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    MRO = "mro"
+    OFFICER = "officer"
+    VALIDATOR = "validator"
+    EXECUTIVE = "executive"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.ADMIN: "Administrator (UP JSC)",
+    Role.MRO: "Monitoring Room Officer",
+    Role.OFFICER: "Petugas unit",
+    Role.VALIDATOR: "Validator",
+    Role.EXECUTIVE: "Pimpinan",
+}
+
+
+class ActorKind(enum.StrEnum):
+    USER = "user"  # a logged-in staff member
+    CHANNEL = "channel"  # an intake channel's API client
+    REPORTER = "reporter"  # the citizen, through a one-time token
+    SYSTEM = "system"  # a scheduler job
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting. ``unit_id`` scopes officers; ``kota_id`` scopes
+    validators and executives (``None`` there means the whole province)."""
+
+    kind: ActorKind
+    label: str
+    role: Role | None = None
+    user_id: int | None = None
+    unit_id: int | None = None
+    kota_id: int | None = None
+    channel_code: str | None = None
+
+    @classmethod
+    def system(cls, label: str = "Sistem") -> Actor:
+        return cls(kind=ActorKind.SYSTEM, label=label)
+
+    @classmethod
+    def channel(cls, code: str) -> Actor:
+        return cls(kind=ActorKind.CHANNEL, label=f"Kanal {code}", channel_code=code)
+
+    @classmethod
+    def reporter(cls) -> Actor:
+        return cls(kind=ActorKind.REPORTER, label="Pelapor")
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.kind is ActorKind.USER and self.role in roles
+
+
+class Confidentiality(enum.StrEnum):
+    """LAPOR!'s distinction. Confidential is the default: the safe choice."""
+
+    CONFIDENTIAL = "confidential"  # rahasia: identity kept, hidden from unit and public
+    ANONYMOUS = "anonymous"  # anonim: no identity stored at all
+
+    @property
+    def label(self) -> str:
+        return {"confidential": "Rahasia", "anonymous": "Anonim"}[self.value]
+
+
+@dataclass(frozen=True)
+class TicketState:
+    """What the state machine needs to know about a ticket."""
+
+    id: int
+    status: Status
+    assigned_unit_id: int | None  # the lead unit; None = back in the MRO routing queue
+    supporting_unit_ids: frozenset[int] = frozenset()
+    responded: bool = False  # the assigned unit has acted at least once
+    reopen_confirmed: bool = False  # a validator confirmed the reopen (vs. a low rating)
+    completed_once: bool = False
+    # The validating body: None = Biro Pemerintahan (province), else that kota's
+    # Bagian Pemerintahan. Follows the handling unit's level.
+    validation_kota_id: int | None = None
+    ticket_kota_id: int | None = None
+    escalations: frozenset[str] = frozenset()
+
+
+# --- actions -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StartWork:
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Dispose:
+    to_unit_id: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class HandBack:
+    reason: str
+
+
+@dataclass(frozen=True)
+class Coordinate:
+    unit_ids: tuple[int, ...]
+    note: str
+
+
+@dataclass(frozen=True)
+class SetEws:
+    ews_at: datetime
+    reason: str
+
+
+@dataclass(frozen=True)
+class Complete:
+    note: str
+    photo_count: int
+
+
+@dataclass(frozen=True)
+class Rate:
+    rating: int
+    fixed: bool
+    comment: str = ""
+    threshold: int = 2
+
+
+@dataclass(frozen=True)
+class Verify:
+    note: str = ""
+    field_verified: bool = False
+
+
+@dataclass(frozen=True)
+class Reopen:
+    reason: str
+    redo_due_at: datetime
+
+
+@dataclass(frozen=True)
+class Reject:
+    reason: str
+    duplicate_of_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Escalate:
+    level: str  # "level1" | "level2" | "overdue"
+
+
+@dataclass(frozen=True)
+class AddNote:
+    text: str
+    kind: str = "note"  # "note" | "warning" (teguran) | "acknowledge"
+
+
+Action = (
+    StartWork
+    | Dispose
+    | HandBack
+    | Coordinate
+    | SetEws
+    | Complete
+    | Rate
+    | Verify
+    | Reopen
+    | Reject
+    | Escalate
+    | AddNote
+)
+
+ESCALATION_LEVELS = ("level1", "level2", "overdue")
+
+S = Status
+_BEFORE_COMPLETION = frozenset(
+    {S.WAITING, S.DISPOSITIONED, S.COORDINATING, S.IN_PROGRESS, S.EWS, S.REOPENED}
+)
+
+# From which statuses each action may start (the WORKFLOW.md table).
+ALLOWED_FROM: dict[type, frozenset[Status]] = {
+    StartWork: frozenset({S.WAITING, S.DISPOSITIONED, S.COORDINATING, S.REOPENED}),
+    Dispose: frozenset({S.WAITING, S.DISPOSITIONED, S.IN_PROGRESS}),
+    HandBack: frozenset({S.WAITING, S.DISPOSITIONED}),
+    Coordinate: frozenset({S.WAITING, S.IN_PROGRESS}),
+    SetEws: frozenset({S.IN_PROGRESS}),
+    Complete: frozenset({S.IN_PROGRESS, S.EWS, S.COORDINATING, S.REOPENED}),
+    Rate: frozenset({S.AWAITING_VALIDATION, S.VERIFIED}),
+    Verify: frozenset({S.AWAITING_VALIDATION, S.REOPENED}),
+    Reopen: frozenset({S.AWAITING_VALIDATION, S.REOPENED}),
+    Reject: _BEFORE_COMPLETION,
+    Escalate: OPEN_STATUSES,
+    AddNote: OPEN_STATUSES,
+}
+
+ACTION_NAMES: dict[type, str] = {
+    StartWork: "mulai kerjakan",
+    Dispose: "disposisi",
+    HandBack: "kembalikan (bukan kewenangan)",
+    Coordinate: "koordinasi",
+    SetEws: "tetapkan EWS",
+    Complete: "selesaikan",
+    Rate: "beri nilai",
+    Verify: "verifikasi",
+    Reopen: "buka kembali",
+    Reject: "tolak",
+    Escalate: "eskalasi",
+    AddNote: "catatan",
+}
+
+
+class InvalidTransition(Exception):
+    """The action is not allowed; ``reason`` says why, in Indonesian."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class NotPermitted(InvalidTransition):
+    """The actor may not perform this action on this ticket."""
+
+
+# --- permission checks -----------------------------------------------------
+
+
+def _is_lead_officer(state: TicketState, actor: Actor) -> bool:
+    return (
+        actor.has_role(Role.OFFICER)
+        and actor.unit_id is not None
+        and actor.unit_id == state.assigned_unit_id
+    )
+
+
+def _is_supporting_officer(state: TicketState, actor: Actor) -> bool:
+    return actor.has_role(Role.OFFICER) and actor.unit_id in state.supporting_unit_ids
+
+
+def _is_right_validator(state: TicketState, actor: Actor) -> bool:
+    if actor.has_role(Role.ADMIN):
+        return True
+    if not actor.has_role(Role.VALIDATOR):
+        return False
+    return actor.kota_id == state.validation_kota_id
+
+
+def _check_permission(state: TicketState, action: Action, actor: Actor) -> None:
+    name = ACTION_NAMES[type(action)]
+    ok: bool
+    match action:
+        case StartWork() | Coordinate() | SetEws() | Complete():
+            ok = _is_lead_officer(state, actor)
+            who = "petugas unit penanggung jawab"
+        case Dispose():
+            ok = _is_lead_officer(state, actor) or actor.has_role(Role.MRO, Role.ADMIN)
+            who = "petugas unit penanggung jawab, MRO, atau admin"
+        case HandBack():
+            ok = _is_lead_officer(state, actor)
+            who = "petugas unit penanggung jawab"
+        case Rate():
+            ok = actor.kind in (ActorKind.REPORTER, ActorKind.CHANNEL)
+            who = "pelapor (melalui tautan) atau kanal"
+        case Verify() | Reopen():
+            ok = _is_right_validator(state, actor)
+            who = (
+                "validator Biro Pemerintahan"
+                if state.validation_kota_id is None
+                else "validator Bagian Pemerintahan kota tiket ini"
+            )
+        case Reject():
+            ok = actor.has_role(Role.MRO, Role.ADMIN) or (
+                _is_lead_officer(state, actor) and action.duplicate_of_id is not None
+            )
+            who = "MRO atau admin (petugas unit hanya untuk laporan ganda)"
+        case Escalate():
+            ok = actor.kind is ActorKind.SYSTEM
+            who = "sistem"
+        case AddNote():
+            if action.kind in ("warning", "acknowledge"):
+                ok = actor.has_role(Role.MRO, Role.ADMIN)
+                who = "MRO atau admin"
+            else:
+                ok = (
+                    actor.has_role(Role.MRO, Role.ADMIN)
+                    or _is_lead_officer(state, actor)
+                    or _is_supporting_officer(state, actor)
+                )
+                who = "MRO, admin, atau petugas unit yang terlibat"
+        case _:  # pragma: no cover - exhaustive over Action
+            raise TypeError(f"unknown action {action!r}")
+    if not ok:
+        raise NotPermitted(f"Hanya {who} yang boleh melakukan '{name}'.")
+
+
+def _require(text: str, what: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise InvalidTransition(f"{what} wajib diisi.")
+    return text
+
+
+# --- the transition function ----------------------------------------------
+
+
+def allowed_actions(state: TicketState, actor: Actor) -> list[type]:
+    """The action types this actor could attempt now (for drawing buttons)."""
+    out = []
+    probes: dict[type, Action] = {
+        StartWork: StartWork(),
+        Dispose: Dispose(to_unit_id=-1, reason="x"),
+        HandBack: HandBack(reason="x"),
+        Coordinate: Coordinate(unit_ids=(-1,), note="x"),
+        SetEws: SetEws(ews_at=datetime.max, reason="x"),
+        Complete: Complete(note="x", photo_count=1),
+        Verify: Verify(),
+        Reopen: Reopen(reason="x", redo_due_at=datetime.max),
+        Reject: Reject(reason="x", duplicate_of_id=-1),
+        AddNote: AddNote(text="x"),
+    }
+    for kind, probe in probes.items():
+        if state.status not in ALLOWED_FROM[kind]:
+            continue
+        if kind is StartWork and state.status is S.REOPENED and not state.reopen_confirmed:
+            continue
+        try:
+            _check_permission(state, probe, actor)
+        except NotPermitted:
+            continue
+        out.append(kind)
+    return out
+
+
+def transition(state: TicketState, action: Action, actor: Actor, now: datetime) -> ev.TicketEvent:
+    """Decide one action on one ticket; return the event or raise."""
+    if now.tzinfo is None:
+        raise ValueError("now must be an aware datetime")
+    name = ACTION_NAMES[type(action)]
+    if state.status not in ALLOWED_FROM[type(action)]:
+        raise InvalidTransition(f"Tidak dapat '{name}' tiket berstatus {state.status.label}.")
+    _check_permission(state, action, actor)
+
+    # The response clock stops at the assigned unit's first action.
+    responds = not state.responded and _is_lead_officer(state, actor)
+    base = dict(
+        ticket_id=state.id,
+        at=now,
+        actor=actor,
+        from_status=state.status,
+        responds=responds,
+    )
+
+    match action:
+        case StartWork():
+            if state.status is S.REOPENED and not state.reopen_confirmed:
+                raise InvalidTransition(
+                    "Tiket dibuka kembali karena nilai rendah dan menunggu keputusan "
+                    "validator; belum dapat dikerjakan ulang."
+                )
+            return ev.WorkStarted(**base, to_status=S.IN_PROGRESS, note=action.note.strip())
+        case Dispose():
+            reason = _require(action.reason, "Alasan disposisi")
+            if action.to_unit_id == state.assigned_unit_id:
+                raise InvalidTransition("Tiket sudah berada di unit tersebut.")
+            return ev.TicketDisposed(
+                **base,
+                to_status=S.DISPOSITIONED,
+                note=reason,
+                from_unit_id=state.assigned_unit_id,
+                to_unit_id=action.to_unit_id,
+            )
+        case HandBack():
+            reason = _require(action.reason, "Alasan bukan kewenangan")
+            return ev.TicketHandedBack(
+                **base, to_status=S.WAITING, note=reason, from_unit_id=state.assigned_unit_id
+            )
+        case Coordinate():
+            note = _require(action.note, "Catatan koordinasi")
+            units = tuple(dict.fromkeys(u for u in action.unit_ids if u != state.assigned_unit_id))
+            if not units:
+                raise InvalidTransition("Pilih setidaknya satu unit pendukung selain unit ini.")
+            return ev.CoordinationRequested(
+                **base, to_status=S.COORDINATING, note=note, unit_ids=units
+            )
+        case SetEws():
+            reason = _require(action.reason, "Alasan EWS")
+            if action.ews_at <= now:
+                raise InvalidTransition("Tanggal EWS harus di masa depan.")
+            return ev.EwsSet(**base, to_status=S.EWS, note=reason, ews_at=action.ews_at)
+        case Complete():
+            note = _require(action.note, "Catatan penyelesaian")
+            if action.photo_count < 1:
+                raise InvalidTransition("Lampirkan setidaknya satu foto bukti penyelesaian.")
+            return ev.TicketCompleted(
+                **base,
+                to_status=S.AWAITING_VALIDATION,
+                note=note,
+                first_completion=not state.completed_once,
+            )
+        case Rate():
+            if not 1 <= action.rating <= 5:
+                raise InvalidTransition("Nilai harus antara 1 dan 5.")
+            comment = action.comment.strip()
+            if not action.fixed and not comment:
+                raise InvalidTransition("Jelaskan mengapa masalah belum selesai.")
+            low = (not action.fixed) or action.rating <= action.threshold
+            return ev.TicketRated(
+                **base,
+                to_status=S.REOPENED if low else state.status,
+                note=comment,
+                rating=action.rating,
+                fixed=action.fixed,
+                reopens=low,
+            )
+        case Verify():
+            if state.status is S.REOPENED and state.reopen_confirmed:
+                raise InvalidTransition(
+                    "Tiket sudah dikembalikan ke unit; tunggu penyelesaian ulang."
+                )
+            return ev.TicketVerified(
+                **base,
+                to_status=S.VERIFIED,
+                note=action.note.strip(),
+                field_verified=action.field_verified,
+            )
+        case Reopen():
+            reason = _require(action.reason, "Alasan membuka kembali")
+            if state.status is S.REOPENED and state.reopen_confirmed:
+                raise InvalidTransition("Tiket sudah dibuka kembali.")
+            return ev.TicketReopened(
+                **base, to_status=S.REOPENED, note=reason, redo_due_at=action.redo_due_at
+            )
+        case Reject():
+            reason = _require(action.reason, "Alasan penolakan")
+            if action.duplicate_of_id == state.id:
+                raise InvalidTransition("Tiket tidak dapat menjadi duplikat dirinya sendiri.")
+            return ev.TicketRejected(
+                **base,
+                to_status=S.REJECTED,
+                note=reason,
+                duplicate_of_id=action.duplicate_of_id,
+            )
+        case Escalate():
+            if action.level not in ESCALATION_LEVELS:
+                raise InvalidTransition(f"Tingkat eskalasi tidak dikenal: {action.level}.")
+            if action.level in state.escalations:
+                raise InvalidTransition("Eskalasi tingkat ini sudah tercatat.")
+            return ev.TicketEscalated(
+                **{**base, "responds": False},
+                to_status=state.status,
+                note="",
+                level=action.level,
+            )
+        case AddNote():
+            text = _require(action.text, "Catatan")
+            return ev.NoteAdded(
+                **{**base, "responds": False},
+                to_status=state.status,
+                note=text,
+                note_kind=action.kind,
+            )
+    raise TypeError(f"unknown action {action!r}")  # pragma: no cover
+
+
+def unit_ids_involved(state: TicketState) -> Iterable[int]:
+    if state.assigned_unit_id is not None:
+        yield state.assigned_unit_id
+    yield from state.supporting_unit_ids

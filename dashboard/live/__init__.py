@@ -1,0 +1,1 @@
+"""Live push: the publisher (domain events -> Socket.IO rooms) and socket handlers."""

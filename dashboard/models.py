@@ -1,0 +1,370 @@
+"""ORM rows (SQLAlchemy 2, typed). No behaviour that commits or has side effects.
+
+Reporter personal data lives in ``Reporter``, its own table; the ticket's
+relationship to it is ``lazy="raise"`` so it is never loaded by accident.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .domain.workflow import Confidentiality, Role, Status
+from .extensions import db
+
+
+class UtcDateTime(TypeDecorator):
+    """Aware UTC datetimes in and out, on SQLite (which forgets zones) too."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+UNIT_KINDS = ("province", "kota", "kabupaten", "kecamatan", "kelurahan", "agency", "bumd")
+
+
+class Unit(db.Model):
+    """A unit of the provincial government: the organisation hierarchy."""
+
+    __tablename__ = "units"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    # The kota (or kabupaten) this unit belongs to; None for province-level units.
+    kota_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    postal_code: Mapped[str | None] = mapped_column(String(10))
+    population: Mapped[int | None] = mapped_column(Integer)
+    # GeoJSON geometry (Polygon/MultiPolygon) imported by `flask units import-boundaries`.
+    boundary: Mapped[dict | None] = mapped_column(JSON)
+
+    parent: Mapped[Unit | None] = relationship(
+        remote_side="Unit.id", foreign_keys=[parent_id], lazy="joined", join_depth=1
+    )
+
+    __table_args__ = (
+        CheckConstraint(f"kind IN {UNIT_KINDS!r}", name="ck_units_kind"),
+        Index("ix_units_kind", "kind"),
+    )
+
+    @property
+    def kind_label(self) -> str:
+        return {
+            "province": "Provinsi",
+            "kota": "Kota Administrasi",
+            "kabupaten": "Kabupaten Administrasi",
+            "kecamatan": "Kecamatan",
+            "kelurahan": "Kelurahan",
+            "agency": "SKPD/UKPD",
+            "bumd": "BUMD",
+        }[self.kind]
+
+    @property
+    def display_name(self) -> str:
+        if self.kind in ("kecamatan", "kelurahan"):
+            return f"{self.kind_label} {self.name}"
+        return self.name
+
+
+class Category(db.Model):
+    __tablename__ = "categories"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    weight: Mapped[int] = mapped_column(Integer, default=1)  # bobot 1..3
+    response_hours: Mapped[int] = mapped_column(Integer, default=6)
+    location_based: Mapped[bool] = mapped_column(Boolean, default=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    agency: Mapped[Unit] = relationship(lazy="joined")
+
+    __table_args__ = (CheckConstraint("weight BETWEEN 1 AND 3", name="ck_categories_weight"),)
+
+
+class Channel(db.Model):
+    __tablename__ = "channels"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    online: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ApiKey(db.Model):
+    """A channel's ingest key; only its SHA-256 is stored."""
+
+    __tablename__ = "api_keys"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    channel: Mapped[Channel] = relationship(lazy="joined")
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    # Officers: their unit. Validators / executives: their kota (None = province).
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    kota_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    unit: Mapped[Unit | None] = relationship(foreign_keys=[unit_id], lazy="joined")
+    kota: Mapped[Unit | None] = relationship(foreign_keys=[kota_id], lazy="joined")
+
+    __table_args__ = (
+        CheckConstraint(f"role IN {tuple(r.value for r in Role)!r}", name="ck_users_role"),
+        CheckConstraint("role != 'officer' OR unit_id IS NOT NULL", name="ck_users_officer_unit"),
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    @property
+    def role_label(self) -> str:
+        label = self.role_enum.label
+        if self.role == Role.OFFICER and self.unit is not None:
+            return f"{label} — {self.unit.display_name}"
+        if self.role in (Role.VALIDATOR, Role.EXECUTIVE):
+            return f"{label} — {self.kota.name if self.kota else 'Provinsi DKI Jakarta'}"
+        return label
+
+    @property
+    def can_intake(self) -> bool:
+        return self.role in (Role.ADMIN, Role.MRO, Role.OFFICER)
+
+
+class Reporter(db.Model):
+    """The pelapor's personal data. Confidential; see the module docstring."""
+
+    __tablename__ = "reporters"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(200))
+    # Keyed hash of the normalised contact: counts distinct reporters (KPI)
+    # without reading the contact itself.
+    contact_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Ticket(db.Model):
+    __tablename__ = "tickets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracking: Mapped[str] = mapped_column(String(20), unique=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"))
+    external_id: Mapped[str | None] = mapped_column(String(120))
+    # SHA-256 of the canonical ingest payload: idempotency on (channel, external_id).
+    payload_hash: Mapped[str | None] = mapped_column(String(64))
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
+    description: Mapped[str] = mapped_column(Text)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    address: Mapped[str | None] = mapped_column(String(300))
+    kelurahan_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    kota_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    # The lead unit. None = handed back, waiting in the MRO routing queue.
+    assigned_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    # The kota whose Bagian Pemerintahan validates (the assigned unit's kota);
+    # None = a province-level unit, validated by Biro Pemerintahan.
+    handling_kota_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    routed_by: Mapped[str] = mapped_column(String(16), default="category")
+    status: Mapped[str] = mapped_column(String(24), default=Status.WAITING.value)
+    reopen_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    confidentiality: Mapped[str] = mapped_column(
+        String(16), default=Confidentiality.CONFIDENTIAL.value
+    )
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("reporters.id"))
+    # Copied from Reporter.contact_hash so that KPIs never touch the reporters table.
+    reporter_hash: Mapped[str | None] = mapped_column(String(64))
+
+    reported_at: Mapped[datetime] = mapped_column(UtcDateTime)  # the channel's time
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)  # Pantau's time
+    # The unworked clock: received, or the latest disposition / confirmed reopen.
+    clock_started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    first_response_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    work_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    first_completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    validated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    ews_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    redo_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    response_due_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    completion_due_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Margins in minutes (positive = early), frozen when the deadline is met or missed.
+    response_margin_min: Mapped[int | None] = mapped_column(Integer)
+    completion_margin_min: Mapped[int | None] = mapped_column(Integer)
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    rating: Mapped[int | None] = mapped_column(Integer)
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    last_reason: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # How many history events the ticket has: every event changes the row, so
+    # every event advances `version` (a note too) and stale forms are caught.
+    event_count: Mapped[int] = mapped_column(Integer, default=1)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    channel: Mapped[Channel] = relationship(lazy="joined")
+    category: Mapped[Category] = relationship(lazy="joined")
+    assigned_unit: Mapped[Unit | None] = relationship(
+        foreign_keys=[assigned_unit_id], lazy="joined"
+    )
+    kelurahan: Mapped[Unit | None] = relationship(foreign_keys=[kelurahan_id], lazy="select")
+    kota: Mapped[Unit | None] = relationship(foreign_keys=[kota_id], lazy="select")
+    # Never loaded by default: reading it must go through services.privacy.
+    reporter: Mapped[Reporter | None] = relationship(lazy="raise")
+    supporting: Mapped[list[TicketSupport]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", back_populates="ticket"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        UniqueConstraint("channel_id", "external_id", name="uq_tickets_channel_external"),
+        CheckConstraint(f"status IN {tuple(s.value for s in Status)!r}", name="ck_tickets_status"),
+        CheckConstraint(
+            f"confidentiality IN {tuple(c.value for c in Confidentiality)!r}",
+            name="ck_tickets_confidentiality",
+        ),
+        CheckConstraint(
+            "confidentiality != 'anonymous' OR reporter_id IS NULL",
+            name="ck_tickets_anonymous_has_no_reporter",
+        ),
+        Index("ix_tickets_assigned_received", "assigned_unit_id", "received_at"),
+        Index("ix_tickets_kota_received", "kota_id", "received_at"),
+        Index("ix_tickets_received", "received_at"),
+        # Only open tickets are scanned by the escalation sweep and the board.
+        Index(
+            "ix_tickets_open_clock",
+            "clock_started_at",
+            sqlite_where=text("status NOT IN ('verified', 'rejected')"),
+            postgresql_where=text("status NOT IN ('verified', 'rejected')"),
+        ),
+    )
+
+    @property
+    def status_enum(self) -> Status:
+        return Status(self.status)
+
+    @property
+    def status_label(self) -> str:
+        return self.status_enum.label
+
+    @property
+    def supporting_unit_ids(self) -> frozenset[int]:
+        return frozenset(s.unit_id for s in self.supporting)
+
+
+class TicketSupport(db.Model):
+    """A supporting unit in a coordination (koordinasi)."""
+
+    __tablename__ = "ticket_support"
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True, index=True)
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="supporting")
+    unit: Mapped[Unit] = relationship(lazy="joined")
+
+
+class TicketEventRow(db.Model):
+    """One immutable history entry. The ticket's history is this log."""
+
+    __tablename__ = "ticket_events"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    actor_kind: Mapped[str] = mapped_column(String(16))
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_label: Mapped[str] = mapped_column(String(200))
+    from_status: Mapped[str | None] = mapped_column(String(24))
+    to_status: Mapped[str] = mapped_column(String(24))
+    note: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    __table_args__ = (Index("ix_ticket_events_ticket_at", "ticket_id", "at"),)
+
+
+class Photo(db.Model):
+    """An image attached to a ticket: the report's or completion evidence.
+
+    Stored re-encoded, with every metadata block (EXIF, GPS, XMP, comments)
+    dropped at upload time.
+    """
+
+    __tablename__ = "photos"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("ticket_events.id"))
+    purpose: Mapped[str] = mapped_column(String(16))  # "report" | "evidence"
+    mime: Mapped[str] = mapped_column(String(32))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ReporterAccess(db.Model):
+    """Append-only log of every view of reporter data: who, when, which, why."""
+
+    __tablename__ = "reporter_access_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    reason: Mapped[str] = mapped_column(Text)

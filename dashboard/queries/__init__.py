@@ -1,0 +1,1 @@
+"""Read side: queries for pages and APIs, returning rows or plain dataclasses."""

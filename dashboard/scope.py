@@ -1,0 +1,61 @@
+"""Who may see which ticket: the one place where that rule lives.
+
+Every query that lists, counts or loads tickets for a person goes through
+``ticket_scope(actor)``. A ticket outside the scope does not exist for that
+person: the views answer 404, never 403, so guessing ids reveals nothing.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
+
+from .domain.workflow import Actor, ActorKind, Role
+from .models import Ticket, TicketSupport
+
+
+def ticket_scope(actor: Actor) -> ColumnElement[bool]:
+    """A WHERE clause selecting the tickets ``actor`` may see."""
+    if actor.kind is ActorKind.SYSTEM:
+        return true()
+    if actor.kind is ActorKind.CHANNEL:
+        from .models import Channel
+
+        return Ticket.channel_id.in_(select(Channel.id).where(Channel.code == actor.channel_code))
+    if actor.kind is not ActorKind.USER or actor.role is None:
+        return false()
+    match actor.role:
+        case Role.ADMIN | Role.MRO:
+            return true()
+        case Role.OFFICER:
+            if actor.unit_id is None:
+                return false()
+            supported = select(TicketSupport.ticket_id).where(
+                TicketSupport.unit_id == actor.unit_id
+            )
+            return or_(Ticket.assigned_unit_id == actor.unit_id, Ticket.id.in_(supported))
+        case Role.VALIDATOR:
+            if actor.kota_id is None:
+                return true()
+            # A kota's Bagian Pemerintahan sees the tickets handled by its units
+            # (kelurahan, kecamatan, the kota itself) — not province-level ones.
+            return Ticket.handling_kota_id == actor.kota_id
+        case Role.EXECUTIVE:
+            if actor.kota_id is None:
+                return true()
+            return and_(Ticket.kota_id == actor.kota_id)
+    return false()  # pragma: no cover
+
+
+def actor_for_user(user: object) -> Actor:
+    """The domain's view of a logged-in staff member."""
+    from .models import User
+
+    assert isinstance(user, User)
+    return Actor(
+        kind=ActorKind.USER,
+        label=user.display_name,
+        role=Role(user.role),
+        user_id=user.id,
+        unit_id=user.unit_id,
+        kota_id=user.kota_id,
+    )

@@ -1,0 +1,229 @@
+"""Intake: a report arrives from a channel (API or staff form) and becomes a ticket.
+
+Idempotent on (channel, external_id): the same report delivered twice gives
+the same ticket; the same id with a different payload is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import random
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from ..database import begin_write
+from ..domain import events as ev
+from ..domain import routing, sla
+from ..domain.intake import ReportInput
+from ..domain.tracking import make_tracking
+from ..domain.workflow import Actor, Confidentiality, Status
+from ..extensions import db
+from ..models import Category, Channel, Reporter, Ticket, Unit
+from .errors import InvalidInput
+from .workflow import Publish, history_row, scoped, store_photos
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    ticket_id: int
+    tracking: str
+    created: bool  # False: a repeat delivery of a report we already have
+
+
+def contact_hash(name: str | None, phone: str | None, email: str | None) -> str | None:
+    """A keyed hash of the reporter's contact, to count distinct reporters."""
+    if phone:
+        digits = "".join(c for c in phone if c.isdigit())
+        if digits.startswith("0"):
+            digits = "62" + digits[1:]
+        basis = "tel:" + digits
+    elif email:
+        basis = "mail:" + email.strip().lower()
+    elif name:
+        basis = "name:" + " ".join(name.lower().split())
+    else:
+        return None
+    key = current_app.config["REPORTER_HASH_KEY"].encode()
+    return hmac.new(key, basis.encode(), hashlib.sha256).hexdigest()
+
+
+def kelurahan_places() -> list[routing.KelurahanPlace]:
+    rows = db.session.execute(
+        select(Unit.id, Unit.name, Unit.lat, Unit.lon, Unit.boundary).where(
+            Unit.kind == "kelurahan", Unit.lat.is_not(None)
+        )
+    ).all()
+    places = []
+    for uid, name, lat, lon, boundary in rows:
+        polys = routing.polygons_from_geojson_geometry(boundary) if boundary else ()
+        places.append(routing.KelurahanPlace(uid, name, lat, lon, polys))
+    return places
+
+
+def _find_kelurahan(text: str) -> Unit | None:
+    t = text.strip()
+    return db.session.scalar(
+        select(Unit)
+        .where(
+            Unit.kind == "kelurahan",
+            or_(Unit.code == t, func.lower(Unit.name) == t.lower()),
+        )
+        .limit(2)
+    )
+
+
+def existing_for(channel_id: int, external_id: str) -> Ticket | None:
+    return db.session.scalar(
+        select(Ticket).where(Ticket.channel_id == channel_id, Ticket.external_id == external_id)
+    )
+
+
+def receive_report(
+    report: ReportInput,
+    *,
+    payload_hash: str | None,
+    actor: Actor,
+    now: datetime,
+    publish: Publish,
+    allowed_channel: str | None = None,
+    rng: random.Random | None = None,
+) -> IntakeResult:
+    """Turn a validated report into a routed ticket (status Menunggu)."""
+    begin_write()
+    errors: dict[str, str] = {}
+    channel = db.session.scalar(select(Channel).where(Channel.code == report.channel))
+    if channel is None:
+        errors["channel"] = f"kanal tidak dikenal (unknown channel): {report.channel}"
+    elif allowed_channel is not None and channel.code != allowed_channel:
+        message = f"kunci API ini untuk kanal {allowed_channel} (key is for another channel)"
+        raise InvalidInput({"channel": message}, status=403)
+    category = db.session.scalar(
+        select(Category).where(Category.code == report.category, Category.active.is_(True))
+    )
+    if category is None:
+        errors["category"] = f"kategori tidak dikenal (unknown category): {report.category}"
+    named = None
+    if report.kelurahan:
+        named = _find_kelurahan(report.kelurahan)
+        if named is None:
+            errors["kelurahan"] = f"kelurahan tidak dikenal (unknown kelurahan): {report.kelurahan}"
+    if errors:
+        db.session.rollback()
+        raise InvalidInput(errors)
+    assert channel is not None and category is not None
+
+    if report.external_id is not None:
+        found = existing_for(channel.id, report.external_id)
+        if found is not None:
+            return _repeat(found, payload_hash)
+
+    places = kelurahan_places() if (report.lat is not None or named is None) else []
+    route = routing.route(
+        location_based=category.location_based,
+        category_agency_id=category.agency_id,
+        lat=report.lat,
+        lon=report.lon,
+        named_kelurahan_id=named.id if named else None,
+        places=places,
+    )
+    # Where the problem is, for kota-level views, even when an agency handles it.
+    kelurahan_id = route.kelurahan_id
+    if kelurahan_id is None and report.lat is not None and report.lon is not None and places:
+        kelurahan_id = routing.locate_kelurahan(report.lat, report.lon, places)[0].unit_id
+    kelurahan = db.session.get(Unit, kelurahan_id) if kelurahan_id else None
+    assigned = db.session.get(Unit, route.unit_id)
+    assert assigned is not None
+
+    reporter_row = None
+    reporter_hash = None
+    r = report.reporter
+    if r.confidentiality is Confidentiality.CONFIDENTIAL and r.has_identity:
+        reporter_hash = contact_hash(r.name, r.phone, r.email)
+        reporter_row = Reporter(
+            name=r.name, phone=r.phone, email=r.email, contact_hash=reporter_hash, created_at=now
+        )
+        db.session.add(reporter_row)
+
+    ticket = Ticket(
+        tracking=_fresh_tracking(now, rng),
+        channel_id=channel.id,
+        external_id=report.external_id,
+        payload_hash=payload_hash,
+        category_id=category.id,
+        description=report.description,
+        lat=report.lat,
+        lon=report.lon,
+        address=report.address,
+        kelurahan_id=kelurahan_id,
+        kota_id=kelurahan.kota_id if kelurahan else None,
+        assigned_unit_id=assigned.id,
+        handling_kota_id=assigned.kota_id,
+        routed_by=route.routed_by,
+        status=Status.WAITING.value,
+        confidentiality=r.confidentiality.value,
+        reporter=reporter_row,
+        reporter_hash=reporter_hash,
+        reported_at=report.reported_at,
+        received_at=now,
+        clock_started_at=now,
+        response_due_at=sla.response_due(now, category.response_hours),
+        completion_due_at=sla.completion_due(now, category.weight),
+        updated_at=now,
+    )
+    db.session.add(ticket)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Two deliveries of one report raced; the other one won.
+        db.session.rollback()
+        if report.external_id is not None:
+            found = existing_for(channel.id, report.external_id)
+            if found is not None:
+                return _repeat(found, payload_hash)
+        raise
+    event = ev.TicketReceived(
+        ticket_id=ticket.id,
+        at=now,
+        actor=actor,
+        from_status=None,
+        to_status=Status.WAITING,
+        note="",
+        channel=channel.code,
+        assigned_unit_id=assigned.id,
+        routed_by=route.routed_by,
+    )
+    db.session.add(history_row(event))
+    if report.photos:
+        store_photos(ticket, report.photos, purpose="report", now=now, event_id=None)
+    db.session.commit()
+    result = IntakeResult(ticket.id, ticket.tracking, created=True)
+    publish(scoped(event, ticket))
+    return result
+
+
+def _fresh_tracking(now: datetime, rng: random.Random | None) -> str:
+    while True:
+        tracking = make_tracking(now, rng)
+        if db.session.scalar(select(Ticket.id).where(Ticket.tracking == tracking)) is None:
+            return tracking
+
+
+def _repeat(found: Ticket, payload_hash: str | None) -> IntakeResult:
+    if payload_hash is not None and found.payload_hash not in (None, payload_hash):
+        db.session.rollback()
+        raise InvalidInput(
+            {
+                "external_id": (
+                    "sudah dipakai untuk laporan lain dengan isi berbeda "
+                    "(already used for a different report)"
+                )
+            }
+        )
+    result = IntakeResult(found.id, found.tracking, created=False)
+    db.session.rollback()
+    return result

@@ -1,0 +1,107 @@
+"""Blueprints, error handlers and template helpers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+
+from ..clock import to_jakarta
+from ..services.errors import Conflict, InvalidInput, InvalidTransition, NotFound, NotPermitted
+from .htmx import is_htmx
+
+MONTHS_ID = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
+
+
+def wib(value: Any, with_time: bool = True) -> str:
+    """An aware datetime as Jakarta time, e.g. '23 Nov 2026 21:05 WIB'."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    local = to_jakarta(value)
+    if local is None:
+        return "—"
+    date = f"{local.day} {MONTHS_ID[local.month - 1]} {local.year}"
+    return f"{date} {local:%H:%M} WIB" if with_time else date
+
+
+def register_views(app: Flask) -> None:
+    from ..extensions import login_manager
+    from ..live.sockets import register_socket_handlers
+    from ..models import User
+    from . import api, auth, public, tickets
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(tickets.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(public.bp)
+    register_socket_handlers()
+    app.jinja_env.filters["wib"] = wib
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        from ..extensions import db
+
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active else None
+
+    def _wants_json() -> bool:
+        return request.path.startswith("/api/")
+
+    @app.errorhandler(NotFound)
+    def not_found(exc: NotFound) -> Any:
+        if _wants_json():
+            return jsonify(error="not_found", message=exc.message), 404
+        return render_template("errors/404.html", message=exc.message), 404
+
+    @app.errorhandler(404)
+    def http_404(_exc: Exception) -> Any:
+        if _wants_json():
+            return jsonify(error="not_found", message="Tidak ditemukan."), 404
+        return render_template("errors/404.html", message="Halaman tidak ditemukan."), 404
+
+    @app.errorhandler(NotPermitted)
+    def not_permitted(exc: NotPermitted) -> Any:
+        return _domain_error(exc.reason, 403)
+
+    @app.errorhandler(InvalidTransition)
+    def invalid_transition(exc: InvalidTransition) -> Any:
+        return _domain_error(exc.reason, 409)
+
+    @app.errorhandler(Conflict)
+    def conflict(exc: Conflict) -> Any:
+        return _domain_error(exc.message, 409)
+
+    @app.errorhandler(InvalidInput)
+    def invalid_input(exc: InvalidInput) -> Any:
+        if _wants_json():
+            return jsonify(
+                error="invalid", message="Data tidak valid.", fields=exc.errors
+            ), exc.status
+        return _domain_error("; ".join(f"{k}: {v}" for k, v in exc.errors.items()), 422)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError) -> Any:
+        return _domain_error("Sesi formulir kedaluwarsa; muat ulang halaman.", 400)
+
+    @app.errorhandler(413)
+    def too_large(_exc: Exception) -> Any:
+        if _wants_json():
+            return jsonify(error="too_large", message="Request body too large."), 413
+        return _domain_error("Unggahan terlalu besar.", 413)
+
+    def _domain_error(message: str, status: int) -> Any:
+        if _wants_json():
+            return jsonify(error="refused", message=message), status
+        if is_htmx():
+            response = app.make_response(
+                (render_template("errors/409.html", message=message), status)
+            )
+            # Show the message in the page's alert slot instead of the swapped target.
+            response.headers["HX-Retarget"] = "#alerts"
+            response.headers["HX-Reswap"] = "innerHTML"
+            response.headers["Vary"] = "HX-Request"
+            return response
+        flash(message, "error")
+        return redirect(request.referrer or url_for("tickets.worklist"))

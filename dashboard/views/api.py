@@ -1,0 +1,87 @@
+"""The JSON ingest API for online channels: ``/api/v1``.
+
+Authenticated by a per-channel key in ``X-API-Key``. Errors are JSON that
+name the field: ``{"error": ..., "message": ..., "fields": {name: why}}``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, request, url_for
+
+from .. import clock
+from ..domain.intake import InvalidReport, parse_report, payload_hash
+from ..domain.tracking import normalise_tracking
+from ..domain.workflow import Actor
+from ..extensions import csrf
+from ..live.publisher import publish
+from ..queries import tickets as q
+from ..services import accounts, intake
+from ..services.errors import InvalidInput
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # API clients authenticate with a key, not a session cookie
+
+
+def _error(status: int, error: str, message: str, fields: dict[str, str] | None = None) -> Any:
+    body: dict[str, Any] = {"error": error, "message": message}
+    if fields:
+        body["fields"] = fields
+    return jsonify(body), status
+
+
+def base_url() -> str:
+    return (current_app.config.get("PUBLIC_BASE_URL") or request.host_url).rstrip("/")
+
+
+@bp.route("/tickets", methods=["POST"])
+def create_ticket() -> Any:
+    """A channel delivers a report; 201 when new, 200 when already received."""
+    channel = accounts.channel_for_key(request.headers.get("X-API-Key"))
+    if channel is None:
+        return _error(401, "unauthorized", "X-API-Key tidak ada atau tidak berlaku.")
+    limit = current_app.config["MAX_JSON_BYTES"] + current_app.config["MAX_PHOTOS"] * (
+        current_app.config["MAX_PHOTO_BYTES"] * 4 // 3 + 16
+    )
+    if request.content_length is not None and request.content_length > limit:
+        return _error(413, "too_large", f"Body lebih dari {limit} byte.")
+    if not request.is_json:
+        return _error(415, "unsupported_media_type", "Content-Type harus application/json.")
+    try:
+        payload = json.loads(request.get_data(cache=False) or b"null")
+    except (ValueError, UnicodeDecodeError):
+        return _error(400, "invalid_json", "Body bukan JSON yang sah (malformed JSON).")
+    now = clock.now()
+    try:
+        report = parse_report(payload, now=now, max_photos=current_app.config["MAX_PHOTOS"])
+    except InvalidReport as exc:
+        return _error(422, "invalid", "Data laporan tidak valid.", exc.errors)
+    try:
+        result = intake.receive_report(
+            report,
+            payload_hash=payload_hash(payload),
+            actor=Actor.channel(channel.code),
+            now=now,
+            publish=publish,
+            allowed_channel=channel.code,
+        )
+    except InvalidInput as exc:
+        error = "forbidden" if exc.status == 403 else "invalid"
+        return _error(exc.status, error, "Data laporan tidak valid.", exc.errors)
+    body = {
+        "tracking": result.tracking,
+        "url": f"{base_url()}{url_for('public.ticket', tracking=result.tracking)}",
+        "created": result.created,
+    }
+    return jsonify(body), (201 if result.created else 200)
+
+
+@bp.route("/tickets/<tracking>", methods=["GET"])
+def get_ticket(tracking: str) -> Any:
+    """A ticket's public view, by tracking number (no reporter data)."""
+    ticket = q.by_tracking(normalise_tracking(tracking))
+    if ticket is None:
+        return _error(404, "not_found", "Tiket tidak ditemukan.")
+    return jsonify(q.public_view(ticket, base_url=base_url()))

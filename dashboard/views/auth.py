@@ -1,0 +1,54 @@
+"""Staff log-in and log-out."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from ..services import accounts
+
+bp = Blueprint("auth", __name__)
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Nama pengguna", validators=[DataRequired(), Length(max=80)])
+    password = PasswordField("Kata sandi", validators=[DataRequired(), Length(max=200)])
+
+
+def _safe_next(target: str | None) -> str | None:
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    """Show the log-in form; on a good password start a fresh session."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.username.data or "", form.password.data or "")
+        if user is None:
+            flash("Nama pengguna atau kata sandi salah.", "error")
+            return render_template("auth/login.html", form=form), 401
+        session.clear()  # no session fixation
+        login_user(user)
+        return redirect(_safe_next(request.args.get("next")) or url_for("tickets.worklist"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> Any:
+    """End the session."""
+    logout_user()
+    session.clear()
+    flash("Anda telah keluar.", "success")
+    return redirect(url_for("auth.login"))

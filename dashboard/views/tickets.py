@@ -1,0 +1,290 @@
+"""Staff pages for tickets: the worklist, a ticket, its actions, the intake form."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, time
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.wrappers import Response
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DecimalField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from .. import clock
+from ..domain import workflow as wf
+from ..domain.intake import InvalidReport, parse_report
+from ..live.publisher import publish
+from ..queries import tickets as q
+from ..scope import actor_for_user
+from ..services import intake, privacy
+from ..services import workflow as svc
+from ..services.errors import InvalidInput
+from .htmx import is_htmx, render_page_or_partial
+
+bp = Blueprint("tickets", __name__)
+
+
+def _actor() -> wf.Actor:
+    return actor_for_user(current_user._get_current_object())
+
+
+@bp.route("/")
+def home() -> Any:
+    """Staff land on their worklist; everyone else on the log-in page."""
+    if current_user.is_authenticated:
+        return redirect(url_for("tickets.worklist"))
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/tickets")
+@login_required
+def worklist() -> Response:
+    """The tickets this user may see, newest first; htmx swaps just the list."""
+    filters = q.Filters.from_args(request.args)
+    page = q.worklist(_actor(), filters)
+    return render_page_or_partial(
+        "tickets/worklist.html",
+        "tickets/_list.html",
+        page=page,
+        filters=filters,
+        statuses=list(wf.Status),
+        categories=q.categories(),
+        unit_names=q.unit_names({t.assigned_unit_id for t in page.tickets if t.assigned_unit_id}),
+        now=clock.now(),
+    )
+
+
+def _detail_context(ticket_id: int) -> dict[str, Any]:
+    actor = _actor()
+    ticket = svc.load_visible(ticket_id, actor)
+    events = q.history(ticket.id)
+    unit_ids = {u for u in (ticket.assigned_unit_id, ticket.kelurahan_id, ticket.kota_id) if u}
+    unit_ids |= ticket.supporting_unit_ids
+    for e in events:
+        unit_ids |= {v for k, v in e.data.items() if k.endswith("unit_id") and v}
+        unit_ids |= set(e.data.get("unit_ids", []))
+    allowed = wf.allowed_actions(svc.state_of(ticket), actor)
+    return {
+        "ticket": ticket,
+        "events": events,
+        "photos": q.photos(ticket.id),
+        "unit_names": q.unit_names(unit_ids),
+        "allowed": {a.__name__ for a in allowed},
+        "dispose_targets": q.units_for_select(
+            ("kelurahan", "kecamatan", "kota", "kabupaten", "agency", "bumd")
+        )
+        if wf.Dispose in allowed or wf.Coordinate in allowed
+        else [],
+        "may_view_reporter": privacy.may_view_reporter(actor)
+        and ticket.confidentiality == "confidential"
+        and ticket.reporter_id is not None,
+        "now": clock.now(),
+    }
+
+
+@bp.route("/tickets/<int:ticket_id>")
+@login_required
+def detail(ticket_id: int) -> Response:
+    """One ticket: its fields, history, photos and the actions this user may take."""
+    return render_page_or_partial(
+        "tickets/detail.html", "tickets/_ticket.html", **_detail_context(ticket_id)
+    )
+
+
+def _version() -> int | None:
+    try:
+        return int(request.form["version"])
+    except (KeyError, ValueError):
+        return None
+
+
+def _form_text(name: str) -> str:
+    return (request.form.get(name) or "").strip()
+
+
+def _form_date(name: str) -> datetime:
+    raw = _form_text(name)
+    try:
+        day = datetime.strptime(raw, "%Y-%m-%d").date()
+    except ValueError:
+        raise InvalidInput({name: "tanggal tidak valid (format YYYY-MM-DD)"}) from None
+    # An EWS date means the end of that day in Jakarta.
+    return datetime.combine(day, time(23, 59), tzinfo=clock.JAKARTA).astimezone(clock.now().tzinfo)
+
+
+def _form_int(name: str) -> int:
+    try:
+        return int(request.form[name])
+    except (KeyError, ValueError):
+        raise InvalidInput({name: "pilih salah satu"}) from None
+
+
+@bp.route("/tickets/<int:ticket_id>/<action>", methods=["POST"])
+@login_required
+def act(ticket_id: int, action: str) -> Any:
+    """Carry out one workflow action, then show the ticket again."""
+    actor, now, version = _actor(), clock.now(), _version()
+    common: dict[str, Any] = dict(actor=actor, now=now, publish=publish, expected_version=version)
+    match action:
+        case "start":
+            svc.start_work(ticket_id, note=_form_text("note"), **common)
+        case "dispose":
+            svc.dispose(
+                ticket_id, to_unit_id=_form_int("unit_id"), reason=_form_text("reason"), **common
+            )
+        case "hand-back":
+            svc.hand_back(ticket_id, reason=_form_text("reason"), **common)
+        case "coordinate":
+            ids = [int(v) for v in request.form.getlist("unit_ids") if v.isdigit()]
+            svc.coordinate(ticket_id, unit_ids=ids, note=_form_text("note"), **common)
+        case "ews":
+            svc.set_ews(
+                ticket_id, ews_at=_form_date("ews_date"), reason=_form_text("reason"), **common
+            )
+        case "complete":
+            files = [f.read() for f in request.files.getlist("photos") if f and f.filename]
+            svc.complete(ticket_id, note=_form_text("note"), photos=files, **common)
+        case "verify":
+            svc.verify(
+                ticket_id,
+                note=_form_text("note"),
+                field_verified=request.form.get("field_verified") == "on",
+                **common,
+            )
+        case "reopen":
+            svc.reopen(ticket_id, reason=_form_text("reason"), **common)
+        case "reject":
+            dup = _form_text("duplicate_of")
+            dup_id = None
+            if dup:
+                original = q.by_tracking(dup.upper())
+                if original is None:
+                    raise InvalidInput({"duplicate_of": "nomor tiket asli tidak ditemukan"})
+                dup_id = original.id
+            svc.reject(ticket_id, reason=_form_text("reason"), duplicate_of_id=dup_id, **common)
+        case "note":
+            kind = request.form.get("kind", "note")
+            if kind not in ("note", "warning", "acknowledge"):
+                kind = "note"
+            svc.add_note(
+                ticket_id, text=_form_text("text"), kind=kind, actor=actor, now=now, publish=publish
+            )
+        case _:
+            abort(404)
+    if is_htmx():
+        return render_page_or_partial(
+            "tickets/detail.html", "tickets/_ticket.html", **_detail_context(ticket_id)
+        )
+    flash("Tindakan tersimpan.", "success")
+    return redirect(url_for("tickets.detail", ticket_id=ticket_id))
+
+
+@bp.route("/tickets/<int:ticket_id>/reporter", methods=["POST"])
+@login_required
+def reporter(ticket_id: int) -> Any:
+    """Show a confidential reporter's identity to an MRO or admin, logged with a reason."""
+    view = privacy.view_reporter(
+        ticket_id, reason=_form_text("reason"), actor=_actor(), now=clock.now()
+    )
+    return render_template("tickets/_reporter.html", reporter=view, ticket_id=ticket_id)
+
+
+@bp.route("/photos/<int:photo_id>")
+@login_required
+def photo(photo_id: int) -> Response:
+    """A ticket photo, for staff who may see the ticket."""
+    row = q.photo_for(photo_id, _actor())
+    if row is None:
+        abort(404)
+    response = Response(row.content, mimetype=row.mime)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- staff intake for offline channels -----------------------------------------
+
+
+class IntakeForm(FlaskForm):
+    channel = SelectField("Kanal", validators=[DataRequired()])
+    category = SelectField("Kategori", validators=[DataRequired()])
+    description = TextAreaField("Uraian laporan", validators=[DataRequired(), Length(10, 5000)])
+    address = StringField("Alamat lokasi", validators=[Optional(), Length(max=300)])
+    kelurahan = SelectField("Kelurahan lokasi", validators=[Optional()])
+    lat = DecimalField(
+        "Lintang (lat)", places=6, validators=[Optional(), NumberRange(-6.40, -5.10)]
+    )
+    lon = DecimalField(
+        "Bujur (lon)", places=6, validators=[Optional(), NumberRange(106.30, 107.05)]
+    )
+    privacy = RadioField(
+        "Identitas pelapor",
+        choices=[
+            ("confidential", "Rahasia — identitas disimpan, tidak terlihat oleh unit dan publik"),
+            ("anonymous", "Anonim — identitas tidak disimpan sama sekali"),
+        ],
+        default="confidential",
+    )
+    reporter_name = StringField("Nama pelapor", validators=[Optional(), Length(max=200)])
+    reporter_phone = StringField("Telepon", validators=[Optional(), Length(max=40)])
+    reporter_email = StringField("E-mail", validators=[Optional(), Length(max=200)])
+    photo = FileField("Foto (opsional)")
+    confirm_identity = BooleanField("Pelapor telah diberi tahu pilihan identitasnya")
+
+
+@bp.route("/tickets/new", methods=["GET", "POST"])
+@login_required
+def new() -> Any:
+    """Staff type in a walk-in report from an office (offline channels)."""
+    if not current_user.can_intake:
+        abort(404)
+    form = IntakeForm()
+    form.channel.choices = [(c.code, c.name) for c in q.channels(online=False)]
+    form.category.choices = [(c.code, c.name) for c in q.categories()]
+    form.kelurahan.choices = [("", "— tentukan dari koordinat —")] + [
+        (u.code, u.name) for u in q.units_for_select(("kelurahan",))
+    ]
+    if form.validate_on_submit():
+        now = clock.now()
+        payload: dict[str, Any] = {
+            "channel": form.channel.data,
+            "category": form.category.data,
+            "description": form.description.data,
+            "address": form.address.data or None,
+            "kelurahan": form.kelurahan.data or None,
+            "lat": float(form.lat.data) if form.lat.data is not None else None,
+            "lon": float(form.lon.data) if form.lon.data is not None else None,
+            "reported_at": now.isoformat(),
+            "reporter": {
+                "name": form.reporter_name.data or None,
+                "phone": form.reporter_phone.data or None,
+                "email": form.reporter_email.data or None,
+                "anonymous": form.privacy.data == "anonymous",
+            },
+        }
+        try:
+            report = parse_report(
+                {k: v for k, v in payload.items() if v is not None},
+                now=now,
+                require_external_id=False,
+            )
+            if form.photo.data:
+                report = dataclasses.replace(report, photos=(form.photo.data.read(),))
+            result = intake.receive_report(
+                report, payload_hash=None, actor=_actor(), now=now, publish=publish
+            )
+        except (InvalidReport, InvalidInput) as exc:
+            for field_name, message in exc.errors.items():
+                key = field_name.replace("reporter.", "reporter_").split("[")[0]
+                target = getattr(form, key, None) or getattr(
+                    form, "photo" if "photo" in key else "description"
+                )
+                target.errors = [*target.errors, message]
+            return render_template("tickets/new.html", form=form), 422
+        flash(f"Laporan tercatat dengan nomor {result.tracking}.", "success")
+        return redirect(url_for("tickets.detail", ticket_id=result.ticket_id))
+    return render_template("tickets/new.html", form=form), (422 if form.errors else 200)

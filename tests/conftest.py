@@ -1,0 +1,92 @@
+"""Shared fixtures: an app on a fresh database per test.
+
+Each test gets a temp-file SQLite database (socket and scheduler threads open
+their own connections, so not ``sqlite://``). When ``TEST_DATABASE_URL`` is
+set, the ``app`` fixture is also run on PostgreSQL, in a schema of its own
+that is dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from dashboard import create_app
+from dashboard.extensions import db
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+BACKENDS = ["sqlite", "postgresql"]
+
+# A fixed moment for tests that do not move the clock themselves.
+T0 = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)  # Monday 08:00 WIB
+
+
+def _config(url: str, tmp_path: object) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "SERVER_NAME": "pantau.test",
+        "SOCKETIO_ASYNC_MODE": "threading",
+        "PASSWORD_HASH_FAST": True,
+    }
+
+
+def _pg_url_with_schema(schema: str) -> str:
+    assert PG_URL is not None
+    url = PG_URL
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    sep = "&" if "?" in url else "?"
+    return f"{url}{sep}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    if request.param == "postgresql" and not PG_URL:
+        pytest.skip("TEST_DATABASE_URL is not set: PostgreSQL variant not run")
+    return request.param
+
+
+def make_app(backend: str, tmp_path: object, extra: dict | None = None) -> Iterator[Flask]:
+    schema = None
+    if backend == "postgresql":
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        admin = sa.create_engine(_pg_url_with_schema("public"))
+        with admin.begin() as conn:
+            conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+        url = _pg_url_with_schema(schema)
+    else:
+        url = f"sqlite:///{tmp_path}/pantau-test.sqlite"
+    app = create_app({**_config(url, tmp_path), **(extra or {})})
+    with app.app_context():
+        db.create_all()
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        if schema:
+            with admin.begin() as conn:
+                conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+            admin.dispose()
+
+
+@pytest.fixture
+def app(backend: str, tmp_path: object) -> Iterator[Flask]:
+    """The app on a fresh, empty database with the schema created."""
+    yield from make_app(backend, tmp_path)
+
+
+@pytest.fixture
+def sqlite_app(tmp_path: object) -> Iterator[Flask]:
+    """SQLite only: for HTTP-level tests where the engine is not the point."""
+    yield from make_app("sqlite", tmp_path)
