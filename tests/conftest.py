@@ -55,7 +55,9 @@ def backend(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
-def make_app(backend: str, tmp_path: object, extra: dict | None = None) -> Iterator[Flask]:
+def make_app(
+    backend: str, tmp_path: object, extra: dict | None = None, *, create_schema: bool = True
+) -> Iterator[Flask]:
     schema = None
     if backend == "postgresql":
         schema = f"t_{uuid.uuid4().hex[:12]}"
@@ -66,8 +68,9 @@ def make_app(backend: str, tmp_path: object, extra: dict | None = None) -> Itera
     else:
         url = f"sqlite:///{tmp_path}/pantau-test.sqlite"
     app = create_app({**_config(url, tmp_path), **(extra or {})})
-    with app.app_context():
-        db.create_all()
+    if create_schema:
+        with app.app_context():
+            db.create_all()
     try:
         yield app
     finally:
