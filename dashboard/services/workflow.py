@@ -128,6 +128,8 @@ def apply_event(ticket: Ticket, event: ev.TicketEvent) -> None:
             if level is not None and level > ticket.escalation_level:
                 ticket.escalation_level = level
     ticket.status = event.to_status.value
+    if event.to_status.is_open:
+        ticket.closed_at = None  # a verified ticket reopened by a low rating is open again
     if event.note and not isinstance(event, ev.NoteAdded):
         ticket.last_reason = event.note
     ticket.updated_at = at

@@ -336,6 +336,21 @@ def test_full_cycle_low_rating_then_validator_reopen_then_verify(world) -> None:
     ]
 
 
+def test_low_rating_after_verification_reopens_and_clears_closed_at(world) -> None:
+    tid = new_ticket(T0)
+    officer, validator = world.actor("officer_a"), world.actor("validator_tim")
+    svc.start_work(tid, actor=officer, now=T0, publish=svc.no_publish)
+    svc.complete(tid, note="sudah", photos=[photo_bytes()], actor=officer, now=T0,
+                 publish=svc.no_publish)
+    svc.verify(tid, note="", field_verified=False, actor=validator, now=T0,
+               publish=svc.no_publish)
+    assert ticket(tid).closed_at == T0
+    svc.rate(tid, rating=1, fixed=False, comment="banjir lagi", actor=Actor.channel("jaki"),
+             now=T0 + timedelta(days=3), publish=svc.no_publish)
+    t = ticket(tid)
+    assert t.status == "reopened" and t.closed_at is None
+
+
 def test_kota_validator_cannot_validate_province_level_tickets(world) -> None:
     tid = new_ticket(T0, category="pungutan-liar")
     with pytest.raises(NotFound):
