@@ -59,7 +59,8 @@ def worklist(actor: Actor, filters: Filters) -> Page:
             Ticket.category_id.in_(select(Category.id).where(Category.code == filters.category))
         )
     if filters.q:
-        where.append(Ticket.tracking.contains(filters.q.upper().replace(" ", "")))
+        # autoescape: a typed % or _ is a character to find, not a LIKE wildcard.
+        where.append(Ticket.tracking.contains(filters.q.upper().replace(" ", ""), autoescape=True))
     total = db.session.scalar(select(func.count()).select_from(Ticket).where(*where)) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(filters.page, pages)
@@ -73,6 +74,12 @@ def worklist(actor: Actor, filters: Filters) -> Page:
         )
     )
     return Page(tickets, total, page, pages)
+
+
+def is_visible(ticket_id: int, actor: Actor) -> bool:
+    """Whether the ticket is inside the actor's scope (it may leave it by an action)."""
+    found = db.session.scalar(select(Ticket.id).where(Ticket.id == ticket_id, ticket_scope(actor)))
+    return found is not None
 
 
 def history(ticket_id: int) -> list[TicketEventRow]:

@@ -9,6 +9,7 @@ from flask import Flask, flash, jsonify, redirect, render_template, request, url
 from flask_wtf.csrf import CSRFError
 
 from ..clock import to_jakarta
+from ..domain.workflow import Status
 from ..services.errors import Conflict, InvalidInput, InvalidTransition, NotFound, NotPermitted
 from .htmx import is_htmx
 
@@ -26,6 +27,33 @@ def wib(value: Any, with_time: bool = True) -> str:
     return f"{date} {local:%H:%M} WIB" if with_time else date
 
 
+def status_label(code: str | None) -> str:
+    """'in_progress' -> 'Proses'."""
+    if not code:
+        return "—"
+    try:
+        return Status(code).label
+    except ValueError:
+        return code
+
+
+def duration(minutes: int | None) -> str:
+    """A margin in minutes as Indonesian text: '2 hari 3 jam', '45 menit'."""
+    if minutes is None:
+        return "—"
+    minutes = abs(int(minutes))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(f"{days} hari")
+    if hours:
+        parts.append(f"{hours} jam")
+    if mins and not days:
+        parts.append(f"{mins} menit")
+    return " ".join(parts) or "0 menit"
+
+
 def register_views(app: Flask) -> None:
     from ..extensions import login_manager
     from ..live.sockets import register_socket_handlers
@@ -38,6 +66,8 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(public.bp)
     register_socket_handlers()
     app.jinja_env.filters["wib"] = wib
+    app.jinja_env.filters["status_label"] = status_label
+    app.jinja_env.filters["duration"] = duration
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:

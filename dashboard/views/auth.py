@@ -27,6 +27,9 @@ def _safe_next(target: str | None) -> str | None:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
+    if "\\" in target:
+        # Browsers read a backslash as a slash: "/\host" would be "//host".
+        return None
     return target
 
 

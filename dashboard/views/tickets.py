@@ -6,12 +6,29 @@ import dataclasses
 from datetime import datetime, time
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.wrappers import Response
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DecimalField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from .. import clock
@@ -175,6 +192,15 @@ def act(ticket_id: int, action: str) -> Any:
             )
         case _:
             abort(404)
+    if not q.is_visible(ticket_id, actor):
+        # A disposition or hand-back moved the ticket out of this user's scope:
+        # its page would now be a 404, so go back to the worklist.
+        flash("Tindakan tersimpan; tiket tidak lagi ada di daftar Anda.", "success")
+        if is_htmx():
+            response = make_response("", 204)
+            response.headers["HX-Redirect"] = url_for("tickets.worklist")
+            return response
+        return redirect(url_for("tickets.worklist"))
     if is_htmx():
         return render_page_or_partial(
             "tickets/detail.html", "tickets/_ticket.html", **_detail_context(ticket_id)
@@ -224,8 +250,10 @@ class IntakeForm(FlaskForm):
     privacy = RadioField(
         "Identitas pelapor",
         choices=[
-            ("confidential", "Rahasia — identitas disimpan, tidak terlihat oleh unit dan publik"),
-            ("anonymous", "Anonim — identitas tidak disimpan sama sekali"),
+            SelectChoice(
+                "confidential", "Rahasia — identitas disimpan, tidak terlihat oleh unit dan publik"
+            ),
+            SelectChoice("anonymous", "Anonim — identitas tidak disimpan sama sekali"),
         ],
         default="confidential",
     )
@@ -243,10 +271,11 @@ def new() -> Any:
     if not current_user.can_intake:
         abort(404)
     form = IntakeForm()
-    form.channel.choices = [(c.code, c.name) for c in q.channels(online=False)]
-    form.category.choices = [(c.code, c.name) for c in q.categories()]
-    form.kelurahan.choices = [("", "— tentukan dari koordinat —")] + [
-        (u.code, u.name) for u in q.units_for_select(("kelurahan",))
+    # SelectChoice, not (value, label) tuples: WTForms 3.3 deprecates tuples.
+    form.channel.choices = [SelectChoice(c.code, c.name) for c in q.channels(online=False)]
+    form.category.choices = [SelectChoice(c.code, c.name) for c in q.categories()]
+    form.kelurahan.choices = [SelectChoice("", "— tentukan dari koordinat —")] + [
+        SelectChoice(u.code, u.name) for u in q.units_for_select(("kelurahan",))
     ]
     if form.validate_on_submit():
         now = clock.now()

@@ -1,0 +1,135 @@
+"""Shared helpers for the HTTP tests: a world outside any app context, logging in,
+counting rows, and tickets placed in a chosen kelurahan.
+
+Requests run with no app context pushed by the test, so each request gets its
+own database session, as in production; the helpers open a short context of
+their own whenever they read or write the database.
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from dashboard.domain.workflow import Actor, ActorKind, Role
+from dashboard.extensions import db
+from dashboard.models import Photo, Reporter, ReporterAccess, Ticket, TicketEventRow, User
+from tests.conftest import T0
+from tests.factories import PASSWORD, build_world, new_ticket, photo_bytes
+
+HTMX = {"HX-Request": "true"}
+
+# Points inside each test kelurahan (nearest-centre routing picks it).
+AT_UTAN_KAYU = {"lat": -6.1985, "lon": 106.8652}  # KEL-UTAN-KAYU-UTARA, JKT-TIM
+AT_PALMERIAM = {"lat": -6.2082, "lon": 106.8581}  # KEL-PALMERIAM, JKT-TIM
+AT_SENAYAN = {"lat": -6.2272, "lon": 106.8021}  # KEL-SENAYAN, JKT-SEL
+
+_external_ids = itertools.count(1)
+
+
+@dataclass
+class Town:
+    """What a test needs from ``build_world``: ids only, no ORM objects."""
+
+    ids: dict[str, int]
+    user_ids: dict[str, int]
+    api_key: str
+
+    def __getitem__(self, code: str) -> int:
+        return self.ids[code]
+
+
+def make_town(app: Flask) -> Town:
+    with app.app_context():
+        world = build_world(T0)
+        user_ids = {name: user.id for name, user in world.users.items()}
+        return Town(ids=dict(world.ids), user_ids=user_ids, api_key=world.api_key)
+
+
+def add_ticket(app: Flask, **overrides: Any) -> int:
+    """A ticket through the real intake service, with a fresh external id."""
+    overrides.setdefault("external_id", f"HTTP-{next(_external_ids):05d}")
+    with app.app_context():
+        return new_ticket(T0, **overrides)
+
+
+def tracking_of(app: Flask, ticket_id: int) -> str:
+    with app.app_context():
+        tracking = db.session.scalar(select(Ticket.tracking).where(Ticket.id == ticket_id))
+        assert tracking is not None
+        return tracking
+
+
+@dataclass(frozen=True)
+class TicketSnapshot:
+    status: str
+    version: int
+    assigned_unit_id: int | None
+    events: int
+
+
+def snapshot(app: Flask, ticket_id: int) -> TicketSnapshot:
+    """The parts of a ticket an action would change, to show nothing changed."""
+    with app.app_context():
+        t = db.session.get(Ticket, ticket_id)
+        assert t is not None
+        events = db.session.scalar(
+            select(func.count()).select_from(TicketEventRow).where(TicketEventRow.ticket_id == t.id)
+        )
+        return TicketSnapshot(t.status, t.version, t.assigned_unit_id, events or 0)
+
+
+def row_counts(app: Flask) -> dict[str, int]:
+    """Rows in every table an intake writes to."""
+    with app.app_context():
+        return {
+            model.__name__: db.session.scalar(select(func.count()).select_from(model)) or 0
+            for model in (Ticket, Reporter, TicketEventRow, Photo, ReporterAccess)
+        }
+
+
+def login(client: FlaskClient, username: str, password: str = PASSWORD) -> None:
+    response = client.post("/login", data={"username": username, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+
+def client_as(app: Flask, username: str) -> FlaskClient:
+    client = app.test_client()
+    login(client, username)
+    return client
+
+
+def actor(app: Flask, username: str) -> Actor:
+    """The domain actor for a user, to drive services directly in setup."""
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == username))
+        assert user is not None
+        return Actor(
+            kind=ActorKind.USER,
+            label=user.display_name,
+            role=Role(user.role),
+            user_id=user.id,
+            unit_id=user.unit_id,
+            kota_id=user.kota_id,
+        )
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def photo_b64() -> str:
+    return b64(photo_bytes())
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match is not None, "no csrf_token field in the page"
+    return match.group(1)

@@ -1,0 +1,331 @@
+"""A confidential reporter's identity never reaches the handling unit or the
+public; an MRO or admin can open it only with a reason, and that is logged."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+import time_machine
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from werkzeug.test import TestResponse
+
+from dashboard.extensions import db
+from dashboard.models import Reporter, ReporterAccess, Ticket
+from dashboard.services import workflow as svc
+from tests.conftest import T0
+from tests.factories import later, photo_bytes
+from tests.http.helpers import (
+    AT_UTAN_KAYU,
+    HTMX,
+    Town,
+    actor,
+    add_ticket,
+    client_as,
+    make_town,
+    row_counts,
+    snapshot,
+    tracking_of,
+)
+
+MARKERS = {"name": "ZZMARKNAME7", "email": "zzmark7@example.id", "phone": "081299990007"}
+REASON = "Pelapor minta dihubungi ulang soal lokasi."
+
+
+@pytest.fixture(autouse=True)
+def frozen() -> Iterator[None]:
+    with time_machine.travel(later(T0, hours=1), tick=False):
+        yield
+
+
+@dataclass
+class Case:
+    town: Town
+    ticket_id: int
+    tracking: str
+
+
+@pytest.fixture
+def case(sqlite_app: Flask) -> Case:
+    town = make_town(sqlite_app)
+    ticket_id = add_ticket(sqlite_app, **AT_UTAN_KAYU, reporter={**MARKERS, "confidential": True})
+    return Case(town, ticket_id, tracking_of(sqlite_app, ticket_id))
+
+
+def assert_no_markers(*responses: TestResponse) -> None:
+    for response in responses:
+        body = response.get_data(as_text=True)
+        for marker in MARKERS.values():
+            assert marker not in body, f"{marker} leaked in {response.request.path}"
+
+
+def access_rows(app: Flask) -> list[tuple[int, int, str]]:
+    with app.app_context():
+        return [
+            (r.user_id, r.ticket_id, r.reason)
+            for r in db.session.scalars(select(ReporterAccess).order_by(ReporterAccess.id))
+        ]
+
+
+def test_the_seeded_reporter_is_stored_with_the_markers(sqlite_app: Flask, case: Case) -> None:
+    with sqlite_app.app_context():
+        ticket = db.session.get(Ticket, case.ticket_id)
+        reporter = db.session.get(Reporter, ticket.reporter_id)
+        assert (reporter.name, reporter.email, reporter.phone) == (
+            MARKERS["name"],
+            MARKERS["email"],
+            MARKERS["phone"],
+        )
+
+
+# --- what the handling unit and the public get ------------------------------------
+
+
+def test_handling_officer_pages_never_show_the_confidential_reporter(
+    sqlite_app: Flask, case: Case
+) -> None:
+    officer_a = client_as(sqlite_app, "officer_a")
+    public = sqlite_app.test_client()
+    responses = [
+        officer_a.get("/tickets"),
+        officer_a.get("/tickets", headers=HTMX),
+        officer_a.get("/tickets", query_string={"q": case.tracking}, headers=HTMX),
+        officer_a.get(f"/tickets/{case.ticket_id}"),
+        officer_a.get(f"/tickets/{case.ticket_id}", headers=HTMX),
+        officer_a.get(f"/api/v1/tickets/{case.tracking}"),
+        public.get(f"/api/v1/tickets/{case.tracking}"),
+        public.get(f"/t/{case.tracking}"),
+    ]
+
+    assert [r.status_code for r in responses] == [200] * len(responses)
+    assert case.tracking in responses[3].get_data(as_text=True)
+    assert_no_markers(*responses)
+
+
+def test_handling_officer_action_responses_never_show_the_confidential_reporter(
+    sqlite_app: Flask, case: Case
+) -> None:
+    officer_a = client_as(sqlite_app, "officer_a")
+    url = f"/tickets/{case.ticket_id}"
+
+    def version() -> int:
+        return snapshot(sqlite_app, case.ticket_id).version
+
+    responses = [
+        officer_a.post(f"{url}/note", data={"text": "Sudah dicek ke lokasi."}, headers=HTMX),
+        officer_a.post(
+            f"{url}/start", data={"version": version(), "note": "Mulai."}, follow_redirects=True
+        ),
+        officer_a.post(
+            f"{url}/ews",
+            data={"version": version(), "ews_date": "2026-12-15", "reason": "Perlu anggaran."},
+            headers=HTMX,
+        ),
+        officer_a.post(
+            f"{url}/complete",
+            data={
+                "version": version(),
+                "note": "Jalan sudah ditambal.",
+                "photos": [(io.BytesIO(photo_bytes()), "bukti.jpg")],
+            },
+            content_type="multipart/form-data",
+            headers=HTMX,
+        ),
+        # Refused: already completed; the 409 fragment must not leak either.
+        officer_a.post(f"{url}/start", data={"version": version()}, headers=HTMX),
+        officer_a.post(f"{url}/start", data={"version": version()}, follow_redirects=True),
+    ]
+
+    assert [r.status_code for r in responses] == [200, 200, 200, 200, 409, 200]
+    assert snapshot(sqlite_app, case.ticket_id).status == "awaiting_validation"
+    assert_no_markers(*responses)
+
+
+def test_supporting_unit_officer_never_sees_the_confidential_reporter(
+    sqlite_app: Flask, case: Case
+) -> None:
+    with sqlite_app.app_context():
+        svc.coordinate(
+            case.ticket_id,
+            unit_ids=[case.town["KEL-PALMERIAM"]],
+            note="Bantu angkut material.",
+            actor=actor(sqlite_app, "officer_a"),
+            now=later(T0, hours=1),
+            publish=svc.no_publish,
+        )
+    officer_b = client_as(sqlite_app, "officer_b")
+
+    responses = [
+        officer_b.get("/tickets"),
+        officer_b.get(f"/tickets/{case.ticket_id}"),
+        officer_b.get(f"/tickets/{case.ticket_id}", headers=HTMX),
+    ]
+
+    assert [r.status_code for r in responses] == [200, 200, 200]
+    assert_no_markers(*responses)
+
+
+@pytest.mark.parametrize(
+    "username", ["mro", "admin", "validator_prov", "validator_tim", "exec_prov", "exec_tim"]
+)
+def test_no_role_sees_the_reporter_on_the_ticket_page_without_asking(
+    sqlite_app: Flask, case: Case, username: str
+) -> None:
+    client = client_as(sqlite_app, username)
+
+    responses = [client.get(f"/tickets/{case.ticket_id}"), client.get("/tickets")]
+
+    assert [r.status_code for r in responses] == [200, 200]
+    assert_no_markers(*responses)
+
+
+def test_the_handling_officer_is_not_offered_the_reveal_form(sqlite_app: Flask, case: Case) -> None:
+    html = (
+        client_as(sqlite_app, "officer_a").get(f"/tickets/{case.ticket_id}").get_data(as_text=True)
+    )
+
+    assert f"/tickets/{case.ticket_id}/reporter" not in html
+    assert "Rahasia" in html
+
+
+def test_mro_is_offered_the_reveal_form(sqlite_app: Flask, case: Case) -> None:
+    html = client_as(sqlite_app, "mro").get(f"/tickets/{case.ticket_id}").get_data(as_text=True)
+
+    assert f"/tickets/{case.ticket_id}/reporter" in html
+
+
+# --- revealing the identity ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("reason", ["", "   ", "oke"], ids=["empty", "blank", "too-short"])
+def test_mro_reveal_without_a_reason_is_refused_and_not_logged(
+    sqlite_app: Flask, case: Case, reason: str
+) -> None:
+    mro = client_as(sqlite_app, "mro")
+
+    response = mro.post(
+        f"/tickets/{case.ticket_id}/reporter", data={"reason": reason}, headers=HTMX
+    )
+
+    assert response.status_code == 422
+    assert_no_markers(response)
+    assert access_rows(sqlite_app) == []
+
+
+def test_mro_reveal_without_a_reason_field_is_refused_and_not_logged(
+    sqlite_app: Flask, case: Case
+) -> None:
+    response = client_as(sqlite_app, "mro").post(
+        f"/tickets/{case.ticket_id}/reporter", headers=HTMX
+    )
+
+    assert response.status_code == 422
+    assert access_rows(sqlite_app) == []
+
+
+def test_mro_reveal_with_a_reason_shows_the_identity(sqlite_app: Flask, case: Case) -> None:
+    response = client_as(sqlite_app, "mro").post(
+        f"/tickets/{case.ticket_id}/reporter", data={"reason": REASON}, headers=HTMX
+    )
+
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    for marker in MARKERS.values():
+        assert marker in body
+
+
+def test_mro_reveal_writes_exactly_one_access_log_row(sqlite_app: Flask, case: Case) -> None:
+    client_as(sqlite_app, "mro").post(
+        f"/tickets/{case.ticket_id}/reporter", data={"reason": f"  {REASON}  "}, headers=HTMX
+    )
+
+    assert access_rows(sqlite_app) == [(case.town.user_ids["mro"], case.ticket_id, REASON)]
+
+
+def test_admin_reveal_is_logged_under_the_admin(sqlite_app: Flask, case: Case) -> None:
+    response = client_as(sqlite_app, "admin").post(
+        f"/tickets/{case.ticket_id}/reporter", data={"reason": REASON}, headers=HTMX
+    )
+
+    assert MARKERS["name"] in response.get_data(as_text=True)
+    assert access_rows(sqlite_app) == [(case.town.user_ids["admin"], case.ticket_id, REASON)]
+
+
+@pytest.mark.parametrize("username", ["officer_a", "validator_prov", "exec_prov"])
+def test_other_roles_asking_to_reveal_are_refused_and_not_logged(
+    sqlite_app: Flask, case: Case, username: str
+) -> None:
+    response = client_as(sqlite_app, username).post(
+        f"/tickets/{case.ticket_id}/reporter", data={"reason": REASON}, headers=HTMX
+    )
+
+    assert response.status_code == 403
+    assert_no_markers(response)
+    assert access_rows(sqlite_app) == []
+
+
+def test_officer_reveal_by_form_post_is_refused_and_not_logged(
+    sqlite_app: Flask, case: Case
+) -> None:
+    response = client_as(sqlite_app, "officer_a").post(
+        f"/tickets/{case.ticket_id}/reporter", data={"reason": REASON}, follow_redirects=True
+    )
+
+    assert "flash--error" in response.get_data(as_text=True)
+    assert_no_markers(response)
+    assert access_rows(sqlite_app) == []
+
+
+def test_mro_cannot_reveal_the_reporter_of_a_ticket_that_does_not_exist(
+    sqlite_app: Flask, case: Case
+) -> None:
+    response = client_as(sqlite_app, "mro").post(
+        "/tickets/999999/reporter", data={"reason": REASON}, headers=HTMX
+    )
+
+    assert response.status_code == 404
+    assert access_rows(sqlite_app) == []
+
+
+# --- anonymous reports --------------------------------------------------------------------
+
+
+@pytest.fixture
+def anonymous_ticket(sqlite_app: Flask, case: Case) -> int:
+    return add_ticket(sqlite_app, **AT_UTAN_KAYU, reporter={**MARKERS, "anonymous": True})
+
+
+def test_an_anonymous_report_stores_no_reporter(sqlite_app: Flask, anonymous_ticket: int) -> None:
+    assert row_counts(sqlite_app)["Reporter"] == 1  # the confidential case's only
+    with sqlite_app.app_context():
+        ticket = db.session.get(Ticket, anonymous_ticket)
+        assert ticket.confidentiality == "anonymous"
+        assert ticket.reporter_id is None and ticket.reporter_hash is None
+
+
+def test_revealing_an_anonymous_report_shows_anonim_and_logs_nothing(
+    sqlite_app: Flask, anonymous_ticket: int
+) -> None:
+    response = client_as(sqlite_app, "mro").post(
+        f"/tickets/{anonymous_ticket}/reporter", data={"reason": REASON}, headers=HTMX
+    )
+
+    assert response.status_code == 200
+    assert "anonim" in response.get_data(as_text=True).lower()
+    assert_no_markers(response)
+    assert access_rows(sqlite_app) == []
+
+
+def test_an_anonymous_report_page_says_anonim_to_the_mro(
+    sqlite_app: Flask, anonymous_ticket: int
+) -> None:
+    client: FlaskClient = client_as(sqlite_app, "mro")
+
+    html = client.get(f"/tickets/{anonymous_ticket}").get_data(as_text=True)
+
+    assert "Anonim" in html
+    assert f"/tickets/{anonymous_ticket}/reporter" not in html
