@@ -158,8 +158,9 @@ def payloads(n: int, cats: list[str], points: list[tuple[float, float]], run: st
     return out
 
 
-def post_all(port: int, key: str, bodies: list[bytes], clients: int) -> tuple[float, list[float],
-                                                                             dict[int, int]]:
+def post_all(
+    port: int, key: str, bodies: list[bytes], clients: int
+) -> tuple[float, list[float], dict[int, int]]:
     """Send every body once, spread over `clients` keep-alive connections."""
     latencies: list[float] = []
     statuses: dict[int, int] = {}
@@ -172,8 +173,12 @@ def post_all(port: int, key: str, bodies: list[bytes], clients: int) -> tuple[fl
         codes: dict[int, int] = {}
         for body in chunk:
             t0 = time.perf_counter()
-            conn.request("POST", "/api/v1/tickets", body=body,
-                         headers={"Content-Type": "application/json", "X-API-Key": key})
+            conn.request(
+                "POST",
+                "/api/v1/tickets",
+                body=body,
+                headers={"Content-Type": "application/json", "X-API-Key": key},
+            )
             resp = conn.getresponse()
             resp.read()
             mine.append(time.perf_counter() - t0)
@@ -218,16 +223,18 @@ def bench_ingest(backend: str, n: int, clients: int) -> None:
         stored = count_tickets(url)
     print(
         f"ingest  {backend:10s} {n} reports, {clients} clients: "
-        f"{n / seconds:7.1f} req/s  p50 {pct(lat, .5):6.1f} ms  p95 {pct(lat, .95):6.1f} ms  "
-        f"p99 {pct(lat, .99):6.1f} ms  statuses {dict(sorted(codes.items()))}"
+        f"{n / seconds:7.1f} req/s  p50 {pct(lat, 0.5):6.1f} ms  p95 {pct(lat, 0.95):6.1f} ms  "
+        f"p99 {pct(lat, 0.99):6.1f} ms  statuses {dict(sorted(codes.items()))}"
     )
     print(
         f"repeat  {backend:10s} {len(repeat)} re-deliveries:  {len(repeat) / r_seconds:7.1f} req/s"
-        f"  p50 {pct(r_lat, .5):6.1f} ms  p99 {pct(r_lat, .99):6.1f} ms  "
+        f"  p50 {pct(r_lat, 0.5):6.1f} ms  p99 {pct(r_lat, 0.99):6.1f} ms  "
         f"statuses {dict(sorted(r_codes.items()))}"
     )
     ok = stored == n
-    print(f"check   {backend:10s} tickets stored: {stored} (expected {n}) {'OK' if ok else 'WRONG'}")
+    print(
+        f"check   {backend:10s} tickets stored: {stored} (expected {n}) {'OK' if ok else 'WRONG'}"
+    )
     if not ok:
         raise SystemExit(1)
 
@@ -266,8 +273,10 @@ def main() -> None:
     if "postgresql" in backends and not pg_base_url():
         print("postgresql skipped: set BENCH_DATABASE_URL or TEST_DATABASE_URL")
         backends.remove("postgresql")
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-          f"{platform.python_version()}, server: embedded (python wsgi.py, threading)")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, server: embedded (python wsgi.py, threading)"
+    )
     for backend in backends:
         bench_ingest(backend, args.n, args.clients)
     for backend in backends:

@@ -16,7 +16,9 @@ def is_htmx() -> bool:
     )
 
 
-def render_page_or_partial(page_template: str, partial_template: str, /, **context: Any) -> Response:
+def render_page_or_partial(
+    page_template: str, partial_template: str, /, **context: Any
+) -> Response:
     """The partial alone for htmx, else the full page that includes it."""
     template = partial_template if is_htmx() else page_template
     response = make_response(render_template(template, **context))

@@ -340,13 +340,20 @@ def test_low_rating_after_verification_reopens_and_clears_closed_at(world) -> No
     tid = new_ticket(T0)
     officer, validator = world.actor("officer_a"), world.actor("validator_tim")
     svc.start_work(tid, actor=officer, now=T0, publish=svc.no_publish)
-    svc.complete(tid, note="sudah", photos=[photo_bytes()], actor=officer, now=T0,
-                 publish=svc.no_publish)
-    svc.verify(tid, note="", field_verified=False, actor=validator, now=T0,
-               publish=svc.no_publish)
+    svc.complete(
+        tid, note="sudah", photos=[photo_bytes()], actor=officer, now=T0, publish=svc.no_publish
+    )
+    svc.verify(tid, note="", field_verified=False, actor=validator, now=T0, publish=svc.no_publish)
     assert ticket(tid).closed_at == T0
-    svc.rate(tid, rating=1, fixed=False, comment="banjir lagi", actor=Actor.channel("jaki"),
-             now=T0 + timedelta(days=3), publish=svc.no_publish)
+    svc.rate(
+        tid,
+        rating=1,
+        fixed=False,
+        comment="banjir lagi",
+        actor=Actor.channel("jaki"),
+        now=T0 + timedelta(days=3),
+        publish=svc.no_publish,
+    )
     t = ticket(tid)
     assert t.status == "reopened" and t.closed_at is None
 
