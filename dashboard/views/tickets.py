@@ -264,6 +264,26 @@ class IntakeForm(FlaskForm):
     confirm_identity = BooleanField("Pelapor telah diberi tahu pilihan identitasnya")
 
 
+# The office channel that matches the officer's own unit.
+OFFICE_CHANNEL = {
+    "kelurahan": "kelurahan",
+    "kecamatan": "kecamatan",
+    "kota": "walikota",
+    "kabupaten": "walikota",
+}
+
+
+def _prefill_for_office(form: IntakeForm) -> None:
+    unit = current_user.unit
+    if unit is None:
+        return
+    channel = OFFICE_CHANNEL.get(unit.kind)
+    if channel and any(c.value == channel for c in form.channel.choices):
+        form.channel.data = channel
+    if unit.kind == "kelurahan":
+        form.kelurahan.data = unit.code
+
+
 @bp.route("/tickets/new", methods=["GET", "POST"])
 @login_required
 def new() -> Any:
@@ -277,6 +297,8 @@ def new() -> Any:
     form.kelurahan.choices = [SelectChoice("", "— tentukan dari koordinat —")] + [
         SelectChoice(u.code, u.name) for u in q.units_for_select(("kelurahan",))
     ]
+    if request.method == "GET":
+        _prefill_for_office(form)
     if form.validate_on_submit():
         now = clock.now()
         payload: dict[str, Any] = {
@@ -315,5 +337,8 @@ def new() -> Any:
                 target.errors = [*target.errors, message]
             return render_template("tickets/new.html", form=form), 422
         flash(f"Laporan tercatat dengan nomor {result.tracking}.", "success")
+        if not q.is_visible(result.ticket_id, _actor()):
+            # Routed to another unit: this officer may not open it, but may note the number.
+            return redirect(url_for("tickets.new"))
         return redirect(url_for("tickets.detail", ticket_id=result.ticket_id))
     return render_template("tickets/new.html", form=form), (422 if form.errors else 200)

@@ -555,6 +555,29 @@ def test_intake_form_offers_only_offline_channels(sqlite_app: Flask, town: Town)
     assert 'value="jaki"' not in html
 
 
+def test_intake_form_starts_on_the_officers_own_office_and_kelurahan(
+    sqlite_app: Flask, town: Town
+) -> None:
+    html = client_as(sqlite_app, "officer_a").get("/tickets/new").get_data(as_text=True)
+
+    assert '<option selected value="kelurahan">' in html
+    assert '<option selected value="KEL-UTAN-KAYU-UTARA">' in html
+
+
+def test_intake_of_a_report_routed_to_another_unit_returns_to_the_form_with_its_number(
+    sqlite_app: Flask, town: Town
+) -> None:
+    client = client_as(sqlite_app, "officer_a")
+    response = client.post("/tickets/new", data=intake_form(kelurahan="KEL-SENAYAN"))
+
+    assert response.status_code == 302 and response.location == "/tickets/new"
+    with sqlite_app.app_context():
+        t = db.session.scalars(select(Ticket)).one()
+        assert t.assigned_unit_id == town["KEL-SENAYAN"]
+        tracking = t.tracking
+    assert tracking in client.get("/tickets/new").get_data(as_text=True)
+
+
 @pytest.mark.parametrize("username", ["exec_prov", "validator_tim"])
 def test_intake_form_is_not_there_for_roles_that_do_not_take_reports(
     sqlite_app: Flask, town: Town, username: str
