@@ -57,7 +57,16 @@ class UtcDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
-UNIT_KINDS = ("province", "kota", "kabupaten", "kecamatan", "kelurahan", "agency", "bumd")
+UNIT_KINDS = (
+    "province",
+    "kota",
+    "kabupaten",
+    "kecamatan",
+    "kelurahan",
+    "agency",
+    "bumd",
+    "validator",
+)
 
 
 class Unit(db.Model):
@@ -97,6 +106,7 @@ class Unit(db.Model):
             "kelurahan": "Kelurahan",
             "agency": "SKPD/UKPD",
             "bumd": "BUMD",
+            "validator": "Badan validasi",
         }[self.kind]
 
     @property
@@ -151,7 +161,8 @@ class User(UserMixin, db.Model):
     display_name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16))
-    # Officers: their unit. Validators / executives: their kota (None = province).
+    # Officers: their unit; validators: their body (Biro / Bagian Pemerintahan).
+    # Validators / executives: their kota (None = the whole province).
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     kota_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -70,7 +70,24 @@ def build_world(now: datetime) -> World:
     kel_c = _unit("KEL-SENAYAN", "Senayan", "kelurahan", kec_keb, sel, -6.227, 106.802)
     bm = _unit("DINAS-BINA-MARGA", "Dinas Bina Marga", "agency", dki, None)
     insp = _unit("INSPEKTORAT-PROVINSI", "Inspektorat Provinsi", "agency", dki, None)
-    for u in (dki, tim, sel, kec_mat, kec_keb, kel_a, kel_b, kel_c, bm, insp):
+    biro = _unit("BIRO-PEMERINTAHAN", "Biro Pemerintahan", "validator", dki, None)
+    bag_tim = _unit("BAGPEM-JKT-TIM", "Bagian Pemerintahan Jakarta Timur", "validator", tim, tim)
+    bag_sel = _unit("BAGPEM-JKT-SEL", "Bagian Pemerintahan Jakarta Selatan", "validator", sel, sel)
+    for u in (
+        dki,
+        tim,
+        sel,
+        kec_mat,
+        kec_keb,
+        kel_a,
+        kel_b,
+        kel_c,
+        bm,
+        insp,
+        biro,
+        bag_tim,
+        bag_sel,
+    ):
         w.ids[u.code] = u.id
     cats = [
         Category(
@@ -113,9 +130,9 @@ def build_world(now: datetime) -> World:
         ("officer_b", "officer", "KEL-PALMERIAM", None),
         ("officer_c", "officer", "KEL-SENAYAN", None),
         ("officer_bm", "officer", "DINAS-BINA-MARGA", None),
-        ("validator_prov", "validator", None, None),
-        ("validator_tim", "validator", None, "JKT-TIM"),
-        ("validator_sel", "validator", None, "JKT-SEL"),
+        ("validator_prov", "validator", "BIRO-PEMERINTAHAN", None),
+        ("validator_tim", "validator", "BAGPEM-JKT-TIM", None),
+        ("validator_sel", "validator", "BAGPEM-JKT-SEL", "JKT-SEL"),
         ("exec_prov", "executive", None, None),
         ("exec_tim", "executive", None, "JKT-TIM"),
     ]

@@ -81,6 +81,7 @@ def seed_reference(now: datetime) -> dict[str, int]:
         "kelurahan": 0,
         "agency": 0,
         "bumd": 0,
+        "validator": 0,
         "categories": 0,
         "channels": 0,
     }
@@ -110,6 +111,8 @@ def seed_reference(now: datetime) -> dict[str, int]:
         db.session.flush()
         if kota.kota_id is None:
             kota.kota_id = kota.id
+        body = ref.kota_validator(k.code, k.name, kabupaten=k.kind == "kabupaten")
+        add(body.code, name=body.name, kind="validator", parent_id=kota.id, kota_id=kota.id)
         for kec in k.kecamatan:
             kecamatan = add(
                 kec.code,
@@ -134,6 +137,8 @@ def seed_reference(now: datetime) -> dict[str, int]:
                 )
     for agency in ref.AGENCIES:
         add(agency.code, name=agency.name, kind=agency.kind, parent_id=province.id, kota_id=None)
+    body = ref.PROVINCE_VALIDATOR
+    add(body.code, name=body.name, kind="validator", parent_id=province.id, kota_id=None)
     db.session.flush()
 
     have_categories = set(db.session.scalars(select(Category.code)))
@@ -201,6 +206,7 @@ def demo_account_specs() -> list[AccountSpec]:
             "Validator Biro Pemerintahan",
             Role.VALIDATOR,
             "Provinsi DKI Jakarta (tiket SKPD/UKPD dan BUMD)",
+            unit_code=ref.PROVINCE_VALIDATOR.code,
         )
     )
     for k in ref.KOTA:
@@ -210,6 +216,7 @@ def demo_account_specs() -> list[AccountSpec]:
                 f"Validator Bagian Pemerintahan {k.name}",
                 Role.VALIDATOR,
                 f"{k.name} (tiket kelurahan, kecamatan dan kota)",
+                unit_code=ref.kota_validator(k.code, k.name, k.kind == "kabupaten").code,
                 kota_code=k.code,
             )
         )

@@ -14,7 +14,14 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from .agencies import AGENCIES, Agency, AgencyKind
+from .agencies import (
+    AGENCIES,
+    PROVINCE_VALIDATOR,
+    Agency,
+    AgencyKind,
+    ValidatorBody,
+    kota_validator,
+)
 from .areas import (
     JAKARTA_BBOX,
     Kecamatan,
@@ -29,6 +36,9 @@ from .channels import CHANNELS, Channel
 
 __all__ = [
     "AGENCIES",
+    "PROVINCE_VALIDATOR",
+    "ValidatorBody",
+    "kota_validator",
     "CATEGORIES",
     "CHANNELS",
     "DEFAULT_RESPONSE_HOURS",

@@ -101,11 +101,6 @@ AGENCIES: tuple[Agency, ...] = (
     _agency("BADAN-BPAD", "Badan Pengelolaan Aset Daerah", "BPAD"),
     _agency("BADAN-KESBANGPOL", "Badan Kesatuan Bangsa dan Politik", "Kesbangpol"),
     _agency("BADAN-BP-BUMD", "Badan Pembinaan Badan Usaha Milik Daerah", "BP BUMD"),
-    _agency(
-        "BIRO-PEMERINTAHAN",
-        "Biro Pemerintahan Sekretariat Daerah Provinsi DKI Jakarta",
-        "Biro Pemerintahan",
-    ),
     # Operator of CRM (a UPT of Diskominfotik)
     _agency("UP-JSC", "Unit Pengelola Jakarta Smart City", "Jakarta Smart City"),
     # BUMD (province-owned companies)
@@ -128,3 +123,26 @@ AGENCIES: tuple[Agency, ...] = (
     _bumd("BUMD-DHARMA-JAYA", "Perusahaan Umum Daerah Dharma Jaya", "Dharma Jaya"),
     _bumd("BUMD-BANK-DKI", "PT Bank DKI", "Bank DKI"),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class ValidatorBody:
+    """A body that validates completions: Biro Pemerintahan (Setda Provinsi)
+    for province-level units, the Bagian Pemerintahan of each kota's
+    secretariat for the units of that kota."""
+
+    code: str
+    name: str
+    kota_code: str | None  # None: the province body
+
+
+PROVINCE_VALIDATOR = ValidatorBody(
+    "BIRO-PEMERINTAHAN", "Biro Pemerintahan Sekretariat Daerah Provinsi DKI Jakarta", None
+)
+
+
+def kota_validator(kota_code: str, kota_name: str, kabupaten: bool) -> ValidatorBody:
+    office = "Sekretariat Kabupaten" if kabupaten else "Sekretariat Kota"
+    return ValidatorBody(
+        f"BAGPEM-{kota_code}", f"Bagian Pemerintahan {office} {kota_name}", kota_code
+    )

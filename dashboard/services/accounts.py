@@ -67,6 +67,13 @@ def create_user(
             errors["kota"] = f"kota tidak dikenal: {kota_code}"
     if role_enum is Role.OFFICER and unit is None and "unit" not in errors:
         errors["unit"] = "petugas harus punya unit"
+    if role_enum is Role.VALIDATOR and unit is not None:
+        if unit.kind != "validator":
+            errors["unit"] = "validator harus berada di Biro atau Bagian Pemerintahan"
+        elif kota is None and unit.kota_id is not None:
+            kota = db.session.get(Unit, unit.kota_id)
+        elif kota is not None and unit.kota_id != kota.id:
+            errors["kota"] = "kota tidak sesuai dengan badan validator"
     if db.session.scalar(select(User.id).where(User.username == username)) is not None:
         errors["username"] = "nama pengguna sudah dipakai"
     if errors:

@@ -192,6 +192,7 @@ def test_there_are_about_40_agencies_and_10_bumd() -> None:
     assert 35 <= len(AGENCIES) <= 50
     assert sum(a.kind == "bumd" for a in AGENCIES) == 10
     assert {a.kind for a in AGENCIES} == {"agency", "bumd"}
+    assert "BIRO-PEMERINTAHAN" not in {a.code for a in AGENCIES}  # a validator body
     assert agency_by_code("BUMD-PAM-JAYA").kind == "bumd"
     assert agency_by_code("DINAS-BINA-MARGA").kind == "agency"
 

@@ -52,7 +52,7 @@ def upgrade():
     sa.Column('postal_code', sa.String(length=10), nullable=True),
     sa.Column('population', sa.Integer(), nullable=True),
     sa.Column('boundary', sa.JSON(), nullable=True),
-    sa.CheckConstraint("kind IN ('province', 'kota', 'kabupaten', 'kecamatan', 'kelurahan', 'agency', 'bumd')", name='ck_units_kind'),
+    sa.CheckConstraint("kind IN ('province', 'kota', 'kabupaten', 'kecamatan', 'kelurahan', 'agency', 'bumd', 'validator')", name='ck_units_kind'),
     sa.ForeignKeyConstraint(['kota_id'], ['units.id'], ),
     sa.ForeignKeyConstraint(['parent_id'], ['units.id'], ),
     sa.PrimaryKeyConstraint('id'),
