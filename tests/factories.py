@@ -9,9 +9,10 @@ from datetime import datetime, timedelta
 from PIL import Image
 
 from dashboard.domain.intake import parse_report
-from dashboard.domain.workflow import Actor, ActorKind, Role
+from dashboard.domain.workflow import Actor
 from dashboard.extensions import db
 from dashboard.models import Category, Channel, Unit, User
+from dashboard.scope import actor_for_user
 from dashboard.services import accounts, intake
 from dashboard.services.workflow import no_publish
 
@@ -28,15 +29,7 @@ class World:
         return self.ids[code]
 
     def actor(self, username: str) -> Actor:
-        u = self.users[username]
-        return Actor(
-            kind=ActorKind.USER,
-            label=u.display_name,
-            role=Role(u.role),
-            user_id=u.id,
-            unit_id=u.unit_id,
-            kota_id=u.kota_id,
-        )
+        return actor_for_user(self.users[username])
 
 
 def _unit(

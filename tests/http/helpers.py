@@ -18,9 +18,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
-from dashboard.domain.workflow import Actor, ActorKind, Role
+from dashboard.domain.workflow import Actor
 from dashboard.extensions import db
 from dashboard.models import Photo, Reporter, ReporterAccess, Ticket, TicketEventRow, User
+from dashboard.scope import actor_for_user
 from tests.conftest import T0
 from tests.factories import PASSWORD, build_world, new_ticket, photo_bytes
 
@@ -111,14 +112,7 @@ def actor(app: Flask, username: str) -> Actor:
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == username))
         assert user is not None
-        return Actor(
-            kind=ActorKind.USER,
-            label=user.display_name,
-            role=Role(user.role),
-            user_id=user.id,
-            unit_id=user.unit_id,
-            kota_id=user.kota_id,
-        )
+        return actor_for_user(user)
 
 
 def b64(data: bytes) -> str:
