@@ -55,7 +55,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app,
         message_queue=app.config.get("REDIS_URL"),
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
-        cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS", []),
+        # None: only the page's own origin may open a socket (ASVS 4.4).
+        cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),
     )
 
     from .views import register_views

@@ -246,6 +246,8 @@ class Ticket(db.Model):
     received_at: Mapped[datetime] = mapped_column(UtcDateTime)  # Pantau's time
     # The unworked clock: received, or the latest disposition / confirmed reopen.
     clock_started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # When the assigned unit first acted in the current cycle; None = unworked.
+    clock_stopped_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     first_response_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     work_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     first_completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -259,7 +261,10 @@ class Ticket(db.Model):
     # Margins in minutes (positive = early), frozen when the deadline is met or missed.
     response_margin_min: Mapped[int | None] = mapped_column(Integer)
     completion_margin_min: Mapped[int | None] = mapped_column(Integer)
+    # Highest unworked-escalation level (1: 24 h, 2: 48 h) of the current clock
+    # cycle; a disposition or a confirmed reopen starts a new cycle at 0.
     escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    escalation_ack_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     rating: Mapped[int | None] = mapped_column(Integer)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
     last_reason: Mapped[str | None] = mapped_column(Text)
@@ -379,3 +384,41 @@ class ReporterAccess(db.Model):
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime)
     reason: Mapped[str] = mapped_column(Text)
+
+
+class Escalation(db.Model):
+    """One escalation of one ticket: raised exactly once per level per clock cycle.
+
+    The unique constraint is what makes the sweep safe under overlapping or
+    duplicated job runs: a second insert of the same (ticket, level, cycle)
+    fails and its transaction is rolled back whole.
+    """
+
+    __tablename__ = "escalations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    level: Mapped[str] = mapped_column(String(16))  # late | level1 | level2 | overdue
+    # The clock the escalation belongs to: the ticket's clock_started_at for
+    # late / level1 / level2, its completion deadline for overdue.
+    cycle_start: Mapped[datetime] = mapped_column(UtcDateTime)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Who is warned: the assigned unit, or its parent at level 2.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+
+    __table_args__ = (
+        UniqueConstraint("ticket_id", "level", "cycle_start", name="uq_escalations_once"),
+        Index("ix_escalations_at", "at"),
+    )
+
+
+class WallToken(db.Model):
+    """A read-only, revocable token that opens a wall-screen board without a log-in."""
+
+    __tablename__ = "wall_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(120))
+    kota_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))  # None: province
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -1052,6 +1052,8 @@ class _Generator:
         d.reported_at = reported
         d.received_at = received
         d.clock_started_at = received
+        d.clock_stopped_at = None
+        d.escalation_ack_at = None
         d.response_due_at = sla.response_due(received, cat.response_hours)
         d.completion_due_at = sla.completion_due(received, cat.weight)
         d.escalation_level = 0

@@ -25,8 +25,10 @@ class TicketEvent:
     to_status: Status
     note: str = ""
     responds: bool = False  # this action stops the response clock
+    by_assigned_unit: bool = False  # the assigned (lead) unit acted: stops the unworked clock
     # Filled in by the service after commit, for routing live pushes by scope.
     version: int | None = None
+    event_id: int | None = None  # the history row's id: a global, increasing sequence
     kota_id: int | None = None
     unit_ids: tuple[int, ...] = ()
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from .workflow import Status
+
 COMPLETION_BASE_DAYS = 7
 # bobot 3 jobs are expected to set an EWS; until they do, this factor applies.
 WEIGHT_FACTOR = {1: 1, 2: 2, 3: 3}
@@ -57,3 +59,79 @@ def unworked_level(clock_start: datetime, now: datetime) -> int:
     if age >= UNWORKED_LEVEL1:
         return 1
     return 0
+
+
+# Statuses in which the unit still owes the work (not done, not closed, not
+# waiting for a validator's decision on a low rating).
+_OWED = frozenset(
+    {
+        Status.WAITING,
+        Status.DISPOSITIONED,
+        Status.COORDINATING,
+        Status.IN_PROGRESS,
+        Status.EWS,
+        Status.REOPENED,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Clocks:
+    """The stored clock fields of one ticket."""
+
+    status: Status
+    assigned_unit_id: int | None
+    received_at: datetime
+    response_due_at: datetime
+    first_response_at: datetime | None
+    clock_started_at: datetime
+    clock_stopped_at: datetime | None
+    completion_due_at: datetime
+    redo_due_at: datetime | None = None
+    reopen_confirmed: bool = False
+
+
+@dataclass(frozen=True)
+class Due:
+    """An escalation that is due: its level, the clock it belongs to, and when it fell due."""
+
+    level: str
+    cycle_start: datetime
+    due_at: datetime
+
+
+def owes_work(c: Clocks) -> bool:
+    if c.status not in _OWED:
+        return False
+    # A reopen after a low rating waits for the validator; the unit cannot act yet.
+    return not (c.status is Status.REOPENED and not c.reopen_confirmed)
+
+
+def effective_completion_due(c: Clocks) -> datetime:
+    """After a confirmed reopen the unit works to the redo deadline."""
+    if c.status is Status.REOPENED and c.reopen_confirmed and c.redo_due_at is not None:
+        return c.redo_due_at
+    return c.completion_due_at
+
+
+def due_escalations(c: Clocks, now: datetime) -> list[Due]:
+    """Every escalation that has fallen due by ``now``, oldest first.
+
+    Each carries the start of the clock it belongs to, so that "once per
+    level" means once per level per clock: a disposition or a confirmed
+    reopen starts a new unworked clock; a new EWS date a new completion clock.
+    """
+    out: list[Due] = []
+    if not owes_work(c):
+        return out
+    if c.first_response_at is None and c.response_due_at <= now:
+        out.append(Due("late", c.response_due_at, c.response_due_at))
+    if c.assigned_unit_id is not None and c.clock_stopped_at is None:
+        for level, after in (("level1", UNWORKED_LEVEL1), ("level2", UNWORKED_LEVEL2)):
+            due_at = c.clock_started_at + after
+            if due_at <= now:
+                out.append(Due(level, c.clock_started_at, due_at))
+    completion = effective_completion_due(c)
+    if completion <= now:
+        out.append(Due("overdue", completion, completion))
+    return sorted(out, key=lambda d: d.due_at)

@@ -247,7 +247,9 @@ Action = (
     | AddNote
 )
 
-ESCALATION_LEVELS = ("level1", "level2", "overdue")
+# late: not followed up within the category's response deadline; level1 / level2:
+# unworked 24 h / 48 h; overdue: past the completion deadline (or EWS).
+ESCALATION_LEVELS = ("late", "level1", "level2", "overdue")
 
 S = Status
 _BEFORE_COMPLETION = frozenset(
@@ -417,13 +419,15 @@ def transition(state: TicketState, action: Action, actor: Actor, now: datetime) 
     _check_permission(state, action, actor)
 
     # The response clock stops at the assigned unit's first action.
-    responds = not state.responded and _is_lead_officer(state, actor)
+    by_unit = _is_lead_officer(state, actor)
+    responds = not state.responded and by_unit
     base = dict(
         ticket_id=state.id,
         at=now,
         actor=actor,
         from_status=state.status,
         responds=responds,
+        by_assigned_unit=by_unit,
     )
 
     match action:
@@ -522,7 +526,7 @@ def transition(state: TicketState, action: Action, actor: Actor, now: datetime) 
             if action.level in state.escalations:
                 raise InvalidTransition("Eskalasi tingkat ini sudah tercatat.")
             return ev.TicketEscalated(
-                **{**base, "responds": False},
+                **{**base, "responds": False, "by_assigned_unit": False},
                 to_status=state.status,
                 note="",
                 level=action.level,
@@ -530,7 +534,8 @@ def transition(state: TicketState, action: Action, actor: Actor, now: datetime) 
         case AddNote():
             text = _require(action.text, "Catatan")
             return ev.NoteAdded(
-                **{**base, "responds": False},
+                # A note is not working the ticket: the clocks keep running.
+                **{**base, "responds": False, "by_assigned_unit": False},
                 to_status=state.status,
                 note=text,
                 note_kind=action.kind,

@@ -197,12 +197,13 @@ def receive_report(
         assigned_unit_id=assigned.id,
         routed_by=route.routed_by,
     )
-    db.session.add(history_row(event))
+    row = history_row(event)
+    db.session.add(row)
     if report.photos:
         store_photos(ticket, report.photos, purpose="report", now=now, event_id=None)
     db.session.commit()
     result = IntakeResult(ticket.id, ticket.tracking, created=True)
-    publish(scoped(event, ticket))
+    publish(scoped(event, ticket, row))
     return result
 
 

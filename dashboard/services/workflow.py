@@ -76,22 +76,31 @@ def _assign(ticket: Ticket, unit_id: int | None) -> None:
     ticket.handling_kota_id = None if unit_id is None else _unit(unit_id).kota_id
 
 
+def _new_cycle(ticket: Ticket, at: datetime) -> None:
+    """A disposition, hand-back or confirmed reopen restarts the unworked clock."""
+    ticket.clock_started_at = at
+    ticket.clock_stopped_at = None
+    ticket.escalation_level = 0
+
+
 def apply_event(ticket: Ticket, event: ev.TicketEvent) -> None:
     """Copy what the event decided onto the stored ticket."""
     at = event.at
     if event.responds and ticket.first_response_at is None:
         ticket.first_response_at = at
         ticket.response_margin_min = sla.margin_minutes(ticket.response_due_at, at)
+    if event.by_assigned_unit and ticket.clock_stopped_at is None:
+        ticket.clock_stopped_at = at
     match event:
         case ev.WorkStarted():
             if ticket.work_started_at is None:
                 ticket.work_started_at = at
         case ev.TicketDisposed():
             _assign(ticket, event.to_unit_id)
-            ticket.clock_started_at = at
+            _new_cycle(ticket, at)
         case ev.TicketHandedBack():
             _assign(ticket, None)
-            ticket.clock_started_at = at
+            _new_cycle(ticket, at)
         case ev.CoordinationRequested():
             have = ticket.supporting_unit_ids
             for unit_id in event.unit_ids:
@@ -119,7 +128,7 @@ def apply_event(ticket: Ticket, event: ev.TicketEvent) -> None:
             ticket.validated_at = at
             ticket.reopen_confirmed = True
             ticket.redo_due_at = event.redo_due_at
-            ticket.clock_started_at = at
+            _new_cycle(ticket, at)
         case ev.TicketRejected():
             ticket.closed_at = at
             ticket.duplicate_of_id = event.duplicate_of_id
@@ -127,6 +136,8 @@ def apply_event(ticket: Ticket, event: ev.TicketEvent) -> None:
             level = {"level1": 1, "level2": 2}.get(event.level)
             if level is not None and level > ticket.escalation_level:
                 ticket.escalation_level = level
+        case ev.NoteAdded() if event.note_kind == "acknowledge":
+            ticket.escalation_ack_at = at
     ticket.status = event.to_status.value
     if event.to_status.is_open:
         ticket.closed_at = None  # a verified ticket reopened by a low rating is open again
@@ -151,13 +162,13 @@ def history_row(event: ev.TicketEvent) -> TicketEventRow:
     )
 
 
-def scoped(event: ev.TicketEvent, ticket: Ticket) -> ev.TicketEvent:
-    """The event with the ticket's version and scope, for live routing."""
+def scoped(event: ev.TicketEvent, ticket: Ticket, row: TicketEventRow) -> ev.TicketEvent:
+    """The event with its sequence number, the ticket's version and scope, for live routing."""
     units = tuple(
         u for u in (ticket.assigned_unit_id, *sorted(ticket.supporting_unit_ids)) if u is not None
     )
     return dataclasses.replace(
-        event, version=ticket.version, kota_id=ticket.kota_id, unit_ids=units
+        event, version=ticket.version, kota_id=ticket.kota_id, unit_ids=units, event_id=row.id
     )
 
 
@@ -200,7 +211,7 @@ def _act(
         row.data = event.data()
     apply_event(ticket, event)
     commit_or_conflict()
-    event = scoped(event, ticket)
+    event = scoped(event, ticket, row)
     publish(event)
     return event
 
