@@ -14,6 +14,44 @@ from . import clock
 units_cli = AppGroup("units", help="Organisation units.")
 users_cli = AppGroup("users", help="Staff accounts.")
 keys_cli = AppGroup("keys", help="Channel API keys.")
+jobs_cli = AppGroup("jobs", help="Scheduler jobs (escalation, ...).")
+
+
+@jobs_cli.command("run")
+def jobs_run() -> None:
+    """Run the scheduler process (one leader; a second one stands by)."""
+    import logging
+
+    from flask import current_app
+
+    from jobs.scheduler import run_forever
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    run_forever(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+@jobs_cli.command("run-once")
+@click.argument("name")
+def jobs_run_once(name: str) -> None:
+    """Run one job once, now (for operators and tests)."""
+    from flask import current_app
+
+    from jobs import JOBS_BY_ID
+
+    job = JOBS_BY_ID.get(name.replace("_", "-"))
+    if job is None:
+        raise click.ClickException(f"unknown job {name!r}; jobs: {', '.join(JOBS_BY_ID)}")
+    count = job.func(current_app._get_current_object())  # type: ignore[attr-defined]
+    click.echo(f"{job.id}: {count}")
+
+
+@jobs_cli.command("list")
+def jobs_list() -> None:
+    """List the scheduled jobs."""
+    from jobs import JOBS
+
+    for job in JOBS:
+        click.echo(f"{job.id:20s} {job.trigger} {job.trigger_args}  {job.description}")
 
 
 @units_cli.command("import-boundaries")
@@ -91,5 +129,5 @@ def issue_key(channel: str, label: str) -> None:
 def register_cli(app: Flask) -> None:
     from .demo.commands import demo_cli
 
-    for group in (units_cli, users_cli, keys_cli, demo_cli):
+    for group in (units_cli, users_cli, keys_cli, jobs_cli, demo_cli):
         app.cli.add_command(group)

@@ -1,10 +1,43 @@
-"""Scheduler jobs: a declarative list, each a thin module that calls one service.
+"""Scheduler jobs: a declarative list; each job is a thin module calling one service.
 
-The scheduler process and the escalation, validation and sampling jobs come
-with the live-monitoring issue; the service they will call (``escalate``)
-already exists in ``dashboard.services.workflow``.
+The scheduler runs in its own process (``flask jobs run``), or — in the
+embedded default without Redis — inside the web process started by
+``python wsgi.py``. Never in ``create_app`` and never in tests: tests call
+``flask jobs run-once NAME`` or the job function with a fixed clock.
 """
 
 from __future__ import annotations
 
-JOBS: list[dict] = []
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask
+
+from . import escalate
+
+
+@dataclass(frozen=True)
+class Job:
+    id: str
+    func: Callable[[Flask], int]
+    trigger: str
+    trigger_args: dict[str, Any] = field(default_factory=dict)
+    description: str = ""
+
+
+# misfire_grace_time: APScheduler's default of 1 s silently skips a slightly late
+# tick; coalesce: after downtime, one catch-up run instead of one per missed tick.
+SCHEDULE_DEFAULTS = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 30}
+
+JOBS: list[Job] = [
+    Job(
+        id="escalate",
+        func=escalate.run,
+        trigger="interval",
+        trigger_args={"minutes": 1},
+        description="Mark late, unworked (24 h / 48 h) and overdue tickets, once per level.",
+    ),
+]
+
+JOBS_BY_ID = {job.id: job for job in JOBS}

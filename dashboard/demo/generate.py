@@ -51,6 +51,7 @@ from ..extensions import db
 from ..models import (
     Category,
     Channel,
+    Escalation,
     Reporter,
     Ticket,
     TicketEventRow,
@@ -904,6 +905,7 @@ class _Generator:
         batch_reporters: list[dict[str, Any]] = []
         self.batch_reporters = batch_reporters
         self.ev_rows = batch_events
+        self.esc_rows: list[dict[str, Any]] = []
 
         session = db.session()
         expire = session.expire_on_commit
@@ -921,7 +923,9 @@ class _Generator:
                 if len(batch_tickets) >= BATCH or index == len(arrivals) - 1:
                     n_events += len(batch_events)
                     n_supports += len(batch_supports)
-                    self._flush(batch_reporters, batch_tickets, batch_events, batch_supports)
+                    self._flush(
+                        batch_reporters, batch_tickets, batch_events, batch_supports, self.esc_rows
+                    )
                     if self.progress is not None:
                         self.progress(index + 1, self.n)
             self._fix_sequences()
@@ -938,12 +942,15 @@ class _Generator:
             average_day=self.average_day,
         )
 
-    def _flush(self, reporters: list, tickets: list, events: list, supports: list) -> None:
+    def _flush(
+        self, reporters: list, tickets: list, events: list, supports: list, escalations: list
+    ) -> None:
         for model, rows in (
             (Reporter, reporters),
             (Ticket, tickets),
             (TicketEventRow, events),
             (TicketSupport, supports),
+            (Escalation, escalations),
         ):
             if rows:
                 db.session.execute(insert(model.__table__), rows)
@@ -1070,6 +1077,7 @@ class _Generator:
         self.chan_online = chan_ref.online
         self.last_at = received
         self.unworked = True
+        self.raised: set[tuple[str, datetime]] = set()
 
         if chan_ref.online:
             intake_actor = self.channel_actor[chan.code]
@@ -1195,20 +1203,56 @@ class _Generator:
         return self._apply(action, actor, at)
 
     def _escalate_until(self, t: datetime) -> None:
-        """What the escalation job would have recorded before `t`."""
+        """What the escalate job would have recorded before `t` (the same rule)."""
         d = self.d
-        if not self.unworked or d.assigned_unit_id is None or not Status(d.status).is_open:
-            return
-        for level, delta in ((1, sla.UNWORKED_LEVEL1), (2, sla.UNWORKED_LEVEL2)):
-            if d.escalation_level >= level:
+        clocks = sla.Clocks(
+            status=Status(d.status),
+            assigned_unit_id=d.assigned_unit_id,
+            received_at=d.received_at,
+            response_due_at=d.response_due_at,
+            first_response_at=d.first_response_at,
+            clock_started_at=d.clock_started_at,
+            clock_stopped_at=d.clock_stopped_at,
+            completion_due_at=d.completion_due_at,
+            redo_due_at=d.redo_due_at,
+            reopen_confirmed=d.reopen_confirmed,
+        )
+        for due in sla.due_escalations(clocks, t):
+            key = (due.level, due.cycle_start)
+            if key in self.raised:
                 continue
-            due = d.clock_started_at + delta
-            if due > t:
-                return
-            self._apply(wf.Escalate(level=f"level{level}"), Actor.system(), max(due, self.last_at))
-            if level == 2 and self.rng.random() < WARNING_SHARE:
-                warn_at = due + _hours(self.rng.uniform(0.5, 8.0))
-                if warn_at < t:
+            self.raised.add(key)
+            # The job runs every minute: it notices within a minute of the due time.
+            at = min(max(due.due_at, self.last_at) + timedelta(seconds=self.rng.randrange(60)), t)
+            notify = d.assigned_unit_id
+            unit = self.units.get(notify) if notify is not None else None
+            if (
+                due.level == "level2"
+                and unit is not None
+                and unit.kind
+                in (
+                    "kelurahan",
+                    "kecamatan",
+                )
+            ):
+                notify = unit.parent_id
+            self._apply(
+                wf.Escalate(level=due.level, due_at=due.due_at, notify_unit_id=notify),
+                Actor.system("Sistem eskalasi"),
+                at,
+            )
+            self.esc_rows.append(
+                {
+                    "ticket_id": d.id,
+                    "level": due.level,
+                    "cycle_start": due.cycle_start,
+                    "at": at,
+                    "unit_id": notify,
+                }
+            )
+            if due.level == "level2" and self.rng.random() < WARNING_SHARE:
+                warn_at = due.due_at + _hours(self.rng.uniform(0.5, 8.0))
+                if self.last_at < warn_at < t:
                     self._apply(
                         wf.AddNote(text=WARNING_TEXT, kind="warning"), self.mro(warn_at), warn_at
                     )

@@ -146,9 +146,15 @@ class TicketRejected(TicketEvent):
 class TicketEscalated(TicketEvent):
     kind: ClassVar[str] = "escalated"
     level: str
+    due_at: datetime | None = None
+    notify_unit_id: int | None = None
 
     def data(self) -> dict[str, Any]:
-        return {"level": self.level}
+        return {
+            "level": self.level,
+            "due_at": self.due_at.isoformat() if self.due_at else None,
+            "notify_unit_id": self.notify_unit_id,
+        }
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -223,7 +223,9 @@ class Reject:
 
 @dataclass(frozen=True)
 class Escalate:
-    level: str  # "level1" | "level2" | "overdue"
+    level: str  # "late" | "level1" | "level2" | "overdue"
+    due_at: datetime | None = None  # when it fell due (the sweep may notice later)
+    notify_unit_id: int | None = None  # who is warned: the unit, or its parent at level 2
 
 
 @dataclass(frozen=True)
@@ -530,6 +532,8 @@ def transition(state: TicketState, action: Action, actor: Actor, now: datetime) 
                 to_status=state.status,
                 note="",
                 level=action.level,
+                due_at=action.due_at,
+                notify_unit_id=action.notify_unit_id,
             )
         case AddNote():
             text = _require(action.text, "Catatan")

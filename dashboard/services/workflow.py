@@ -1,7 +1,7 @@
 """Acting on a ticket: start work, dispose, hand back, coordinate, set EWS,
 complete, rate, verify, reopen, reject, escalate, add a note.
 
-Every use case goes through ``_act``: load the ticket inside the actor's
+Every use case goes through ``act``: load the ticket inside the actor's
 scope, let the state machine decide, apply the event to the row, append the
 history row in the same transaction, commit, then publish.
 """
@@ -45,8 +45,13 @@ def load_visible(ticket_id: int, actor: Actor) -> Ticket:
     return ticket
 
 
-def state_of(ticket: Ticket) -> wf.TicketState:
-    escalations = {1: {"level1"}, 2: {"level1", "level2"}}.get(ticket.escalation_level, set())
+def state_of(ticket: Ticket, escalations: frozenset[str] | None = None) -> wf.TicketState:
+    """What the state machine needs. ``escalations``: the levels already
+    raised on the ticket's current clocks (the escalation service loads them)."""
+    if escalations is None:
+        escalations = frozenset(
+            {1: {"level1"}, 2: {"level1", "level2"}}.get(ticket.escalation_level, set())
+        )
     return wf.TicketState(
         id=ticket.id,
         status=Status(ticket.status),
@@ -182,7 +187,7 @@ def commit_or_conflict() -> None:
         ) from None
 
 
-def _act(
+def act(
     ticket_id: int,
     action: wf.Action,
     *,
@@ -191,14 +196,20 @@ def _act(
     publish: Publish,
     expected_version: int | None = None,
     photos: Sequence[bytes] = (),
+    escalations: Callable[[Ticket], frozenset[str]] | None = None,
+    also: Callable[[Ticket, ev.TicketEvent], None] | None = None,
 ) -> ev.TicketEvent:
+    """The one path by which a ticket changes. ``escalations`` supplies the
+    levels already raised; ``also`` adds rows that belong to the same
+    transaction (an escalation's own record)."""
     begin_write()
     ticket = load_visible(ticket_id, actor)
     if expected_version is not None and ticket.version != expected_version:
         db.session.rollback()
         raise Conflict("Tiket ini baru saja diubah oleh orang lain. Muat ulang lalu coba lagi.")
     try:
-        event = wf.transition(state_of(ticket), action, actor, now)
+        raised = escalations(ticket) if escalations is not None else None
+        event = wf.transition(state_of(ticket, raised), action, actor, now)
     except wf.InvalidTransition:
         db.session.rollback()
         raise
@@ -210,6 +221,8 @@ def _act(
         event = dataclasses.replace(event, photo_ids=tuple(ids))  # type: ignore[call-arg]
         row.data = event.data()
     apply_event(ticket, event)
+    if also is not None:
+        also(ticket, event)
     commit_or_conflict()
     event = scoped(event, ticket, row)
     publish(event)
@@ -268,7 +281,7 @@ def start_work(
     note: str = "",
 ) -> ev.TicketEvent:
     """An officer of the lead unit starts working the ticket (mengerjakan)."""
-    return _act(
+    return act(
         ticket_id,
         wf.StartWork(note=note),
         actor=actor,
@@ -290,7 +303,7 @@ def dispose(
 ) -> ev.TicketEvent:
     """Route the ticket on to another unit (disposisi)."""
     _unit(to_unit_id)
-    return _act(
+    return act(
         ticket_id,
         wf.Dispose(to_unit_id=to_unit_id, reason=reason),
         actor=actor,
@@ -310,7 +323,7 @@ def hand_back(
     expected_version: int | None = None,
 ) -> ev.TicketEvent:
     """The unit says 'bukan kewenangan': back to the MRO routing queue."""
-    return _act(
+    return act(
         ticket_id,
         wf.HandBack(reason=reason),
         actor=actor,
@@ -331,7 +344,7 @@ def coordinate(
     expected_version: int | None = None,
 ) -> ev.TicketEvent:
     """The lead unit asks supporting units to work the ticket with it (koordinasi)."""
-    return _act(
+    return act(
         ticket_id,
         wf.Coordinate(unit_ids=tuple(unit_ids), note=note),
         actor=actor,
@@ -352,7 +365,7 @@ def set_ews(
     expected_version: int | None = None,
 ) -> ev.TicketEvent:
     """A big job: the unit sets an estimated completion date (EWS)."""
-    return _act(
+    return act(
         ticket_id,
         wf.SetEws(ews_at=ews_at, reason=reason),
         actor=actor,
@@ -373,7 +386,7 @@ def complete(
     expected_version: int | None = None,
 ) -> ev.TicketEvent:
     """The lead unit completes the ticket with photo evidence."""
-    return _act(
+    return act(
         ticket_id,
         wf.Complete(note=note, photo_count=len(photos)),
         actor=actor,
@@ -396,7 +409,7 @@ def rate(
 ) -> ev.TicketEvent:
     """The reporter (or their channel) rates a completion; a low rating reopens it."""
     threshold = current_app.config["RATING_THRESHOLD"]
-    return _act(
+    return act(
         ticket_id,
         wf.Rate(rating=rating, fixed=fixed, comment=comment, threshold=threshold),
         actor=actor,
@@ -416,7 +429,7 @@ def verify(
     expected_version: int | None = None,
 ) -> ev.TicketEvent:
     """A validator accepts the completion: the ticket is closed (Selesai)."""
-    return _act(
+    return act(
         ticket_id,
         wf.Verify(note=note, field_verified=field_verified),
         actor=actor,
@@ -436,7 +449,7 @@ def reopen(
     expected_version: int | None = None,
 ) -> ev.TicketEvent:
     """A validator rejects the completion: back to the unit with a new deadline."""
-    return _act(
+    return act(
         ticket_id,
         wf.Reopen(reason=reason, redo_due_at=sla.redo_due(now)),
         actor=actor,
@@ -459,7 +472,7 @@ def reject(
     """Close a ticket as spam, duplicate or not a provincial matter (Ditolak)."""
     if duplicate_of_id is not None:
         load_visible(duplicate_of_id, actor)
-    return _act(
+    return act(
         ticket_id,
         wf.Reject(reason=reason, duplicate_of_id=duplicate_of_id),
         actor=actor,
@@ -469,15 +482,8 @@ def reject(
     )
 
 
-def escalate(
-    ticket_id: int, *, level: str, actor: Actor, now: datetime, publish: Publish
-) -> ev.TicketEvent:
-    """Record an escalation level on the ticket (the escalate job calls this)."""
-    return _act(ticket_id, wf.Escalate(level=level), actor=actor, now=now, publish=publish)
-
-
 def add_note(
     ticket_id: int, *, text: str, kind: str, actor: Actor, now: datetime, publish: Publish
 ) -> ev.TicketEvent:
     """A note, a warning (teguran) or an acknowledgement on the ticket's history."""
-    return _act(ticket_id, wf.AddNote(text=text, kind=kind), actor=actor, now=now, publish=publish)
+    return act(ticket_id, wf.AddNote(text=text, kind=kind), actor=actor, now=now, publish=publish)

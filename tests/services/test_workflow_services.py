@@ -386,20 +386,6 @@ def test_reject_as_duplicate_links_the_original(world) -> None:
     assert t.status == "rejected" and t.duplicate_of_id == first and t.closed_at == T0
 
 
-def test_escalate_records_the_level_once(world) -> None:
-    tid = new_ticket(T0)
-    system = Actor.system()
-    svc.escalate(
-        tid, level="level1", actor=system, now=T0 + timedelta(hours=24), publish=svc.no_publish
-    )
-    assert ticket(tid).escalation_level == 1
-    with pytest.raises(InvalidTransition):
-        svc.escalate(
-            tid, level="level1", actor=system, now=T0 + timedelta(hours=25), publish=svc.no_publish
-        )
-    assert history_kinds(tid).count("escalated") == 1
-
-
 def test_refused_action_stores_nothing_and_publishes_nothing(world) -> None:
     tid = new_ticket(T0)
     events: list = []

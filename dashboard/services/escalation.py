@@ -1,0 +1,186 @@
+"""Escalation: marking tickets that nobody works, or that run late.
+
+The rules are ``domain.sla.due_escalations``; this module finds the tickets
+for which an escalation has fallen due and not been raised yet, and raises
+each through the one workflow path (history row, ticket change and the
+escalation's own record in one transaction, publish after commit).
+
+Exactly once: the ``escalations`` table is unique on (ticket, level, clock).
+Two sweeps racing for the same ticket — overlapping runs, a second scheduler
+started by mistake — both try; one commits, the other's insert fails and its
+whole transaction (history row included) is rolled back. Catching up after
+downtime raises each level once, dated when it is noticed, with the time it
+fell due kept in the event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from ..domain import events as ev
+from ..domain import sla
+from ..domain import workflow as wf
+from ..domain.workflow import Actor, Status
+from ..extensions import db
+from ..models import Escalation, Ticket, Unit
+from .errors import Conflict
+from .workflow import Publish, act
+
+CLOSED = (Status.VERIFIED.value, Status.REJECTED.value)
+OWED = tuple(s.value for s in sla._OWED)
+
+
+@dataclass
+class SweepResult:
+    raised: dict[str, int] = field(default_factory=dict)
+    skipped: int = 0  # raced by another sweep, or the ticket changed meanwhile
+
+    @property
+    def total(self) -> int:
+        return sum(self.raised.values())
+
+
+def clocks_of(ticket: Ticket) -> sla.Clocks:
+    return sla.Clocks(
+        status=Status(ticket.status),
+        assigned_unit_id=ticket.assigned_unit_id,
+        received_at=ticket.received_at,
+        response_due_at=ticket.response_due_at,
+        first_response_at=ticket.first_response_at,
+        clock_started_at=ticket.clock_started_at,
+        clock_stopped_at=ticket.clock_stopped_at,
+        completion_due_at=ticket.completion_due_at,
+        redo_due_at=ticket.redo_due_at,
+        reopen_confirmed=ticket.reopen_confirmed,
+    )
+
+
+def raised_on_current_clocks(ticket: Ticket) -> frozenset[str]:
+    """Levels already raised for the ticket's current clocks."""
+    c = clocks_of(ticket)
+    current = {
+        "late": c.response_due_at,
+        "level1": c.clock_started_at,
+        "level2": c.clock_started_at,
+        "overdue": sla.effective_completion_due(c),
+    }
+    rows = db.session.execute(
+        select(Escalation.level, Escalation.cycle_start).where(Escalation.ticket_id == ticket.id)
+    ).all()
+    return frozenset(level for level, cycle in rows if current.get(level) == cycle)
+
+
+def _notify_unit(ticket: Ticket, level: str) -> int | None:
+    """Level 2 goes up a step: kelurahan → its kecamatan (camat), kecamatan →
+    its kota (walikota's office); an agency's own head otherwise."""
+    if ticket.assigned_unit_id is None:
+        return None
+    if level != "level2":
+        return ticket.assigned_unit_id
+    unit = db.session.get(Unit, ticket.assigned_unit_id)
+    if unit is not None and unit.kind in ("kelurahan", "kecamatan") and unit.parent_id:
+        return unit.parent_id
+    return ticket.assigned_unit_id
+
+
+def raise_escalation(
+    ticket_id: int, due: sla.Due, *, now: datetime, publish: Publish
+) -> ev.TicketEvent | None:
+    """Record one due escalation on one ticket; None if it was already raised."""
+    system = Actor.system("Sistem eskalasi")
+
+    def record(ticket: Ticket, event: ev.TicketEvent) -> None:
+        assert isinstance(event, ev.TicketEscalated)
+        db.session.add(
+            Escalation(
+                ticket_id=ticket.id,
+                level=due.level,
+                cycle_start=due.cycle_start,
+                at=now,
+                unit_id=event.notify_unit_id,
+            )
+        )
+
+    notify = None
+    try:
+        ticket = db.session.get(Ticket, ticket_id)
+        notify = _notify_unit(ticket, due.level) if ticket is not None else None
+        return act(
+            ticket_id,
+            wf.Escalate(level=due.level, due_at=due.due_at, notify_unit_id=notify),
+            actor=system,
+            now=now,
+            publish=publish,
+            escalations=raised_on_current_clocks,
+            also=record,
+        )
+    except IntegrityError:
+        db.session.rollback()  # another sweep raised it first
+        return None
+    except (Conflict, wf.InvalidTransition):
+        db.session.rollback()
+        return None
+
+
+def _candidates(now: datetime, limit: int) -> list[int]:
+    """Open tickets with an escalation due and not yet raised (one indexed query)."""
+    t = Ticket
+    esc = Escalation
+
+    def not_raised(level: str, cycle: object) -> object:
+        return ~exists().where(esc.ticket_id == t.id, esc.level == level, esc.cycle_start == cycle)
+
+    owed = and_(
+        t.status.in_(OWED),
+        or_(t.status != Status.REOPENED.value, t.reopen_confirmed.is_(True)),
+    )
+    late = and_(
+        t.first_response_at.is_(None),
+        t.response_due_at <= now,
+        not_raised("late", t.response_due_at),
+    )
+    unworked = and_(
+        t.assigned_unit_id.is_not(None),
+        t.clock_stopped_at.is_(None),
+        or_(
+            and_(t.escalation_level < 1, t.clock_started_at <= now - sla.UNWORKED_LEVEL1),
+            and_(t.escalation_level < 2, t.clock_started_at <= now - sla.UNWORKED_LEVEL2),
+        ),
+    )
+    redo = and_(t.status == Status.REOPENED.value, t.reopen_confirmed.is_(True))
+    overdue = or_(
+        and_(~redo, t.completion_due_at <= now, not_raised("overdue", t.completion_due_at)),
+        and_(redo, t.redo_due_at <= now, not_raised("overdue", t.redo_due_at)),
+    )
+    stmt = (
+        select(t.id)
+        # Same predicate as the partial index on open tickets, so only they are read.
+        .where(t.status.not_in(CLOSED), owed, or_(late, unworked, overdue))
+        .order_by(t.clock_started_at)
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def sweep(*, now: datetime, publish: Publish, limit: int = 2000) -> SweepResult:
+    """Raise every escalation that has fallen due by ``now`` (the escalate job)."""
+    result = SweepResult()
+    ids = _candidates(now, limit)
+    db.session.rollback()  # end the read; each ticket gets its own write transaction
+    for ticket_id in ids:
+        ticket = db.session.get(Ticket, ticket_id)
+        if ticket is None:
+            continue
+        raised = raised_on_current_clocks(ticket)
+        due = [d for d in sla.due_escalations(clocks_of(ticket), now) if d.level not in raised]
+        db.session.rollback()
+        for d in due:
+            if raise_escalation(ticket_id, d, now=now, publish=publish) is None:
+                result.skipped += 1
+            else:
+                result.raised[d.level] = result.raised.get(d.level, 0) + 1
+    return result
