@@ -14,6 +14,7 @@ ENV_KEYS = {
     "PANTAU_REPORTER_HASH_KEY": "REPORTER_HASH_KEY",
     "PANTAU_SECURE_COOKIES": "SESSION_COOKIE_SECURE",
     "PANTAU_RATING_THRESHOLD": "RATING_THRESHOLD",
+    "PANTAU_SOCKETIO_ASYNC_MODE": "SOCKETIO_ASYNC_MODE",
 }
 
 
@@ -41,6 +42,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": "id",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
         "PUBLIC_BASE_URL": None,  # e.g. https://pantau.jakarta.go.id; else the request's host
+        # threading for the embedded run; gunicorn.conf.py sets gevent. Never left
+        # to auto-detection, which would pick gevent whenever it is installed.
+        "SOCKETIO_ASYNC_MODE": "threading",
     }
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..domain import events as ev
@@ -126,7 +126,7 @@ def raise_escalation(
         return None
 
 
-def _candidates(now: datetime, limit: int) -> list[int]:
+def candidates_statement(now: datetime, limit: int) -> Select[tuple[int]]:
     """Open tickets with an escalation due and not yet raised (one indexed query)."""
     t = Ticket
     esc = Escalation
@@ -163,7 +163,11 @@ def _candidates(now: datetime, limit: int) -> list[int]:
         .order_by(t.clock_started_at)
         .limit(limit)
     )
-    return list(db.session.scalars(stmt))
+    return stmt
+
+
+def _candidates(now: datetime, limit: int) -> list[int]:
+    return list(db.session.scalars(candidates_statement(now, limit)))
 
 
 def sweep(*, now: datetime, publish: Publish, limit: int = 2000) -> SweepResult:
