@@ -113,6 +113,7 @@ def fill(n: int, open_share: float, seed: int = 1) -> tuple[int, int]:
             "completion_margin_min": None,
             "escalation_level": 0,
             "escalation_ack_at": None,
+            "escalation_flags": 0,
             "rating": None,
             "duplicate_of_id": None,
             "last_reason": None,
@@ -169,6 +170,7 @@ def fill(n: int, open_share: float, seed: int = 1) -> tuple[int, int]:
                         "unit_id": unit,
                     }
                 )
+                row["escalation_flags"] |= sla.ESCALATION_BITS[due.level]
                 if due.level in ("level1", "level2"):
                     row["escalation_level"] = int(due.level[-1])
         rows.append(row)

@@ -28,6 +28,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from .domain.workflow import Confidentiality, Role, Status
 from .extensions import db
@@ -56,6 +57,10 @@ class UtcDateTime(TypeDecorator):
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
 
+
+# Open tickets, written out literally: SQLite uses a partial index only when the
+# query repeats its WHERE clause as literals (a bound parameter defeats it).
+OPEN_TICKETS_SQL = "status NOT IN ('verified', 'rejected')"
 
 UNIT_KINDS = (
     "province",
@@ -265,6 +270,9 @@ class Ticket(db.Model):
     # cycle; a disposition or a confirmed reopen starts a new cycle at 0.
     escalation_level: Mapped[int] = mapped_column(Integer, default=0)
     escalation_ack_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # Bits of sla.ESCALATION_BITS raised on the current clocks (cleared when a
+    # clock restarts); the escalations table stays the exactly-once guard.
+    escalation_flags: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     rating: Mapped[int | None] = mapped_column(Integer)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
     last_reason: Mapped[str | None] = mapped_column(Text)
@@ -306,10 +314,15 @@ class Ticket(db.Model):
         Index(
             "ix_tickets_open_clock",
             "clock_started_at",
-            sqlite_where=text("status NOT IN ('verified', 'rejected')"),
-            postgresql_where=text("status NOT IN ('verified', 'rejected')"),
+            sqlite_where=text(OPEN_TICKETS_SQL),
+            postgresql_where=text(OPEN_TICKETS_SQL),
         ),
     )
+
+    @classmethod
+    def is_open_clause(cls) -> ColumnElement[bool]:
+        """The open-ticket filter, in the form the partial indexes match."""
+        return text(f"tickets.{OPEN_TICKETS_SQL}")  # type: ignore[return-value]
 
     @property
     def status_enum(self) -> Status:

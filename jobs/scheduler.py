@@ -52,7 +52,12 @@ class LeaderLock:
                 return True
             conn.close()
             return False
-        path = os.path.join(self.app.instance_path, "scheduler.lock")
+        # Next to the database it guards: two databases, two leaders.
+        database = engine.url.database
+        if not database or database == ":memory:":
+            path = os.path.join(self.app.instance_path, "scheduler.lock")
+        else:
+            path = f"{database}.scheduler-lock"
         handle = open(path, "a+")  # noqa: SIM115 - held open for the lock's lifetime
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -1061,6 +1061,7 @@ class _Generator:
         d.clock_started_at = received
         d.clock_stopped_at = None
         d.escalation_ack_at = None
+        d.escalation_flags = 0
         d.response_due_at = sla.response_due(received, cat.response_hours)
         d.completion_due_at = sla.completion_due(received, cat.weight)
         d.escalation_level = 0

@@ -75,6 +75,12 @@ _OWED = frozenset(
 )
 
 
+# Which escalations are raised on a ticket's current clocks, as bits stored on
+# the ticket so the sweep can skip them without reading the escalations table.
+ESCALATION_BITS = {"late": 1, "level1": 2, "level2": 4, "overdue": 8}
+UNWORKED_BITS = ESCALATION_BITS["level1"] | ESCALATION_BITS["level2"]
+
+
 @dataclass(frozen=True)
 class Clocks:
     """The stored clock fields of one ticket."""

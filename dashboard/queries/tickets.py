@@ -51,7 +51,7 @@ def worklist(actor: Actor, filters: Filters) -> Page:
     """The actor's tickets, newest first, filtered and paginated."""
     where = [ticket_scope(actor)]
     if filters.status == "open":
-        where.append(Ticket.status.not_in((Status.VERIFIED.value, Status.REJECTED.value)))
+        where.append(Ticket.is_open_clause())
     elif filters.status:
         where.append(Ticket.status == filters.status)
     if filters.category:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..domain import events as ev
@@ -30,7 +30,6 @@ from ..models import Escalation, Ticket, Unit
 from .errors import Conflict
 from .workflow import Publish, act
 
-CLOSED = (Status.VERIFIED.value, Status.REJECTED.value)
 OWED = tuple(s.value for s in sla._OWED)
 
 
@@ -127,43 +126,42 @@ def raise_escalation(
 
 
 def candidates_statement(now: datetime, limit: int) -> Select[tuple[int]]:
-    """Open tickets with an escalation due and not yet raised (one indexed query)."""
-    t = Ticket
-    esc = Escalation
+    """Open tickets with an escalation due and not yet raised.
 
-    def not_raised(level: str, cycle: object) -> object:
-        return ~exists().where(esc.ticket_id == t.id, esc.level == level, esc.cycle_start == cycle)
+    Only plain column tests on the open tickets (the partial index): the
+    ticket's escalation flags say what is already raised on its current
+    clocks, so the escalations table is not read here.
+    """
+    t = Ticket
+
+    def not_raised(level: str) -> ColumnElement[bool]:
+        return t.escalation_flags.op("&")(sla.ESCALATION_BITS[level]) == 0
 
     owed = and_(
         t.status.in_(OWED),
         or_(t.status != Status.REOPENED.value, t.reopen_confirmed.is_(True)),
     )
-    late = and_(
-        t.first_response_at.is_(None),
-        t.response_due_at <= now,
-        not_raised("late", t.response_due_at),
-    )
+    late = and_(t.first_response_at.is_(None), t.response_due_at <= now, not_raised("late"))
     unworked = and_(
         t.assigned_unit_id.is_not(None),
         t.clock_stopped_at.is_(None),
         or_(
-            and_(t.escalation_level < 1, t.clock_started_at <= now - sla.UNWORKED_LEVEL1),
-            and_(t.escalation_level < 2, t.clock_started_at <= now - sla.UNWORKED_LEVEL2),
+            and_(not_raised("level1"), t.clock_started_at <= now - sla.UNWORKED_LEVEL1),
+            and_(not_raised("level2"), t.clock_started_at <= now - sla.UNWORKED_LEVEL2),
         ),
     )
     redo = and_(t.status == Status.REOPENED.value, t.reopen_confirmed.is_(True))
-    overdue = or_(
-        and_(~redo, t.completion_due_at <= now, not_raised("overdue", t.completion_due_at)),
-        and_(redo, t.redo_due_at <= now, not_raised("overdue", t.redo_due_at)),
+    overdue = and_(
+        not_raised("overdue"),
+        or_(and_(~redo, t.completion_due_at <= now), and_(redo, t.redo_due_at <= now)),
     )
-    stmt = (
+    return (
         select(t.id)
         # Same predicate as the partial index on open tickets, so only they are read.
-        .where(t.status.not_in(CLOSED), owed, or_(late, unworked, overdue))
+        .where(Ticket.is_open_clause(), owed, or_(late, unworked, overdue))
         .order_by(t.clock_started_at)
         .limit(limit)
     )
-    return stmt
 
 
 def _candidates(now: datetime, limit: int) -> list[int]:

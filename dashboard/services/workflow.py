@@ -86,6 +86,7 @@ def _new_cycle(ticket: Ticket, at: datetime) -> None:
     ticket.clock_started_at = at
     ticket.clock_stopped_at = None
     ticket.escalation_level = 0
+    ticket.escalation_flags = (ticket.escalation_flags or 0) & ~sla.UNWORKED_BITS
 
 
 def apply_event(ticket: Ticket, event: ev.TicketEvent) -> None:
@@ -114,8 +115,11 @@ def apply_event(ticket: Ticket, event: ev.TicketEvent) -> None:
                     ticket.supporting.append(TicketSupport(unit_id=unit_id, added_at=at))
         case ev.EwsSet():
             ticket.ews_at = event.ews_at
-            # The EWS replaces the completion deadline.
+            # The EWS replaces the completion deadline: a new completion clock.
             ticket.completion_due_at = event.ews_at
+            ticket.escalation_flags = (ticket.escalation_flags or 0) & ~sla.ESCALATION_BITS[
+                "overdue"
+            ]
         case ev.TicketCompleted():
             ticket.completed_at = at
             ticket.reopen_confirmed = False
@@ -134,10 +138,15 @@ def apply_event(ticket: Ticket, event: ev.TicketEvent) -> None:
             ticket.reopen_confirmed = True
             ticket.redo_due_at = event.redo_due_at
             _new_cycle(ticket, at)
+            # The redo deadline is a new completion clock.
+            ticket.escalation_flags &= ~sla.ESCALATION_BITS["overdue"]
         case ev.TicketRejected():
             ticket.closed_at = at
             ticket.duplicate_of_id = event.duplicate_of_id
         case ev.TicketEscalated():
+            ticket.escalation_flags = (ticket.escalation_flags or 0) | sla.ESCALATION_BITS[
+                event.level
+            ]
             level = {"level1": 1, "level2": 2}.get(event.level)
             if level is not None and level > ticket.escalation_level:
                 ticket.escalation_level = level
