@@ -57,6 +57,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
         # None: only the page's own origin may open a socket (ASVS 4.4).
         cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),
+        # Redis pub/sub ignores the database number: deployments (and test runs)
+        # sharing one Redis keep apart by channel.
+        channel=app.config.get("SOCKETIO_CHANNEL", "flask-socketio"),
     )
 
     from .views import register_views

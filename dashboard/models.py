@@ -310,6 +310,8 @@ class Ticket(db.Model):
         Index("ix_tickets_assigned_received", "assigned_unit_id", "received_at"),
         Index("ix_tickets_kota_received", "kota_id", "received_at"),
         Index("ix_tickets_received", "received_at"),
+        # "completed today" on every board and the KPI pages.
+        Index("ix_tickets_first_completed", "first_completed_at"),
         # Only open tickets are scanned by the escalation sweep and the board.
         Index(
             "ix_tickets_open_clock",

@@ -50,8 +50,15 @@ def login() -> Any:
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Any:
-    """End the session."""
+    """End the session, and close this user's live boards."""
+    from flask_login import current_user
+
+    from ..live.sockets import end_user_boards
+
+    user_id = current_user.get_id() if current_user.is_authenticated else None
     logout_user()
     session.clear()
+    if user_id is not None:
+        end_user_boards(int(user_id))
     flash("Anda telah keluar.", "success")
     return redirect(url_for("auth.login"))
