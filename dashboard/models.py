@@ -7,7 +7,7 @@ relationship to it is ``lazy="raise"`` so it is never loaded by accident.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -31,7 +31,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
 from .domain.workflow import Confidentiality, Role, Status
-from .extensions import db
+from .extensions import Base, db
+
+if TYPE_CHECKING:
+    Model = Base  # what db.Model is, for the type checker
+else:
+    Model = db.Model
 
 
 class UtcDateTime(TypeDecorator):
@@ -74,7 +79,7 @@ UNIT_KINDS = (
 )
 
 
-class Unit(db.Model):
+class Unit(Model):
     """A unit of the provincial government: the organisation hierarchy."""
 
     __tablename__ = "units"
@@ -121,7 +126,7 @@ class Unit(db.Model):
         return self.name
 
 
-class Category(db.Model):
+class Category(Model):
     __tablename__ = "categories"
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
@@ -137,7 +142,7 @@ class Category(db.Model):
     __table_args__ = (CheckConstraint("weight BETWEEN 1 AND 3", name="ck_categories_weight"),)
 
 
-class Channel(db.Model):
+class Channel(Model):
     __tablename__ = "channels"
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
@@ -145,7 +150,7 @@ class Channel(db.Model):
     online: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class ApiKey(db.Model):
+class ApiKey(Model):
     """A channel's ingest key; only its SHA-256 is stored."""
 
     __tablename__ = "api_keys"
@@ -159,7 +164,7 @@ class ApiKey(db.Model):
     channel: Mapped[Channel] = relationship(lazy="joined")
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
@@ -203,7 +208,7 @@ class User(UserMixin, db.Model):
         return self.role in (Role.ADMIN, Role.MRO, Role.OFFICER)
 
 
-class Reporter(db.Model):
+class Reporter(Model):
     """The pelapor's personal data. Confidential; see the module docstring."""
 
     __tablename__ = "reporters"
@@ -217,7 +222,7 @@ class Reporter(db.Model):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
-class Ticket(db.Model):
+class Ticket(Model):
     __tablename__ = "tickets"
     id: Mapped[int] = mapped_column(primary_key=True)
     tracking: Mapped[str] = mapped_column(String(20), unique=True)
@@ -339,7 +344,7 @@ class Ticket(db.Model):
         return frozenset(s.unit_id for s in self.supporting)
 
 
-class TicketSupport(db.Model):
+class TicketSupport(Model):
     """A supporting unit in a coordination (koordinasi)."""
 
     __tablename__ = "ticket_support"
@@ -351,7 +356,7 @@ class TicketSupport(db.Model):
     unit: Mapped[Unit] = relationship(lazy="joined")
 
 
-class TicketEventRow(db.Model):
+class TicketEventRow(Model):
     """One immutable history entry. The ticket's history is this log."""
 
     __tablename__ = "ticket_events"
@@ -370,7 +375,7 @@ class TicketEventRow(db.Model):
     __table_args__ = (Index("ix_ticket_events_ticket_at", "ticket_id", "at"),)
 
 
-class Photo(db.Model):
+class Photo(Model):
     """An image attached to a ticket: the report's or completion evidence.
 
     Stored re-encoded, with every metadata block (EXIF, GPS, XMP, comments)
@@ -390,7 +395,7 @@ class Photo(db.Model):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
-class ReporterAccess(db.Model):
+class ReporterAccess(Model):
     """Append-only log of every view of reporter data: who, when, which, why."""
 
     __tablename__ = "reporter_access_log"
@@ -401,7 +406,7 @@ class ReporterAccess(db.Model):
     reason: Mapped[str] = mapped_column(Text)
 
 
-class Escalation(db.Model):
+class Escalation(Model):
     """One escalation of one ticket: raised exactly once per level per clock cycle.
 
     The unique constraint is what makes the sweep safe under overlapping or
@@ -426,7 +431,7 @@ class Escalation(db.Model):
     )
 
 
-class WallToken(db.Model):
+class WallToken(Model):
     """A read-only, revocable token that opens a wall-screen board without a log-in."""
 
     __tablename__ = "wall_tokens"

@@ -131,5 +131,5 @@ def start_in_background(app: Flask) -> BackgroundScheduler | None:
     scheduler = BackgroundScheduler(timezone="UTC")
     add_jobs(scheduler, app)
     scheduler.start()
-    scheduler.pantau_lock = lock  # type: ignore[attr-defined]  # held as long as the scheduler
+    scheduler.pantau_lock = lock  # held as long as the scheduler
     return scheduler

@@ -60,7 +60,7 @@ def polygon_contains(polygon: Sequence[Ring], lat: float, lon: float) -> bool:
 
 def polygons_from_geojson_geometry(geometry: dict) -> tuple[tuple[Ring, ...], ...]:
     kind = geometry.get("type")
-    coords = geometry.get("coordinates")
+    coords = geometry.get("coordinates") or []
     if kind == "Polygon":
         return (tuple(coords),)
     if kind == "MultiPolygon":

@@ -16,6 +16,7 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from . import events as ev
 
@@ -423,7 +424,7 @@ def transition(state: TicketState, action: Action, actor: Actor, now: datetime) 
     # The response clock stops at the assigned unit's first action.
     by_unit = _is_lead_officer(state, actor)
     responds = not state.responded and by_unit
-    base = dict(
+    base: dict[str, Any] = dict(
         ticket_id=state.id,
         at=now,
         actor=actor,

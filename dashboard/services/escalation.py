@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -125,7 +126,7 @@ def raise_escalation(
         return None
 
 
-def candidates_statement(now: datetime, limit: int) -> Select[tuple[int]]:
+def candidates_statement(now: datetime, limit: int) -> Select[Any]:
     """Open tickets with an escalation due and not yet raised.
 
     Only plain column tests on the open tickets (the partial index): the
