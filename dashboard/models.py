@@ -279,6 +279,14 @@ class Ticket(Model):
     # clock restarts); the escalations table stays the exactly-once guard.
     escalation_flags: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     rating: Mapped[int | None] = mapped_column(Integer)
+    # A low rating (or "not fixed") of the current completion, waiting for the
+    # reopen-low-rated job to send the completion back to validation.
+    low_rated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The validation clock: entering awaiting_validation or a pending review.
+    validation_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    field_check_requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # A new report of the same problem (same category, within 100 m, 30 days).
+    repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
     last_reason: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -442,3 +450,49 @@ class WallToken(Model):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ValidationFlag(Model):
+    """Why a completion is in a validator's queue beyond being completed:
+    a low rating, the weekly sample, a repeat report. Unique per completion,
+    so the jobs that set them are safe to run twice, or at once."""
+
+    __tablename__ = "validation_flags"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(16))  # low_rating | sample | repeat_report
+    # The completion under review (its completed_at).
+    completion_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    __table_args__ = (
+        UniqueConstraint("ticket_id", "reason", "completion_at", name="uq_validation_flags_once"),
+    )
+
+
+class RatingToken(Model):
+    """The reporter's one-time rating link, delivered by the channel. Only a hash is kept."""
+
+    __tablename__ = "rating_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class Rating(Model):
+    """Every rating received, kept whole (the ticket holds only the latest)."""
+
+    __tablename__ = "ratings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    rating: Mapped[int] = mapped_column(Integer)
+    fixed: Mapped[bool] = mapped_column(Boolean)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(16))  # reporter | channel
+    completion_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (CheckConstraint("rating BETWEEN 1 AND 5", name="ck_ratings_range"),)

@@ -21,6 +21,9 @@ def ticket_scope(actor: Actor) -> ColumnElement[bool]:
         from .models import Channel
 
         return Ticket.channel_id.in_(select(Channel.id).where(Channel.code == actor.channel_code))
+    if actor.kind is ActorKind.REPORTER:
+        # The rating link proves access to its own ticket and nothing else.
+        return Ticket.id == actor.ticket_id if actor.ticket_id is not None else false()
     if actor.kind is not ActorKind.USER or actor.role is None:
         return false()
     match actor.role:

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import escalate
+from . import escalate, reopen_low_rated, sample_completions
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,21 @@ JOBS: list[Job] = [
         trigger="interval",
         trigger_args={"minutes": 1},
         description="Mark late, unworked (24 h / 48 h) and overdue tickets, once per level.",
+    ),
+    Job(
+        id="reopen-low-rated",
+        func=reopen_low_rated.run,
+        trigger="interval",
+        trigger_args={"minutes": 1},
+        description="Send completions rated low (or 'not fixed') back to their validator.",
+    ),
+    Job(
+        id="sample-completions",
+        func=sample_completions.run,
+        trigger="cron",
+        # Monday 00:10 in Jakarta: last week is complete.
+        trigger_args={"day_of_week": "mon", "hour": 0, "minute": 10, "timezone": "Asia/Jakarta"},
+        description="Flag last week's 5 % sample of each unit's completions for validation.",
     ),
 ]
 

@@ -58,6 +58,7 @@ from ..models import (
     TicketSupport,
     Unit,
     User,
+    ValidationFlag,
 )
 from ..services.intake import contact_hash
 from ..services.workflow import apply_event, history_row, state_of
@@ -906,6 +907,7 @@ class _Generator:
         self.batch_reporters = batch_reporters
         self.ev_rows = batch_events
         self.esc_rows: list[dict[str, Any]] = []
+        self.flag_rows: list[dict[str, Any]] = []
 
         session = db.session()
         expire = session.expire_on_commit
@@ -924,7 +926,12 @@ class _Generator:
                     n_events += len(batch_events)
                     n_supports += len(batch_supports)
                     self._flush(
-                        batch_reporters, batch_tickets, batch_events, batch_supports, self.esc_rows
+                        batch_reporters,
+                        batch_tickets,
+                        batch_events,
+                        batch_supports,
+                        self.esc_rows,
+                        self.flag_rows,
                     )
                     if self.progress is not None:
                         self.progress(index + 1, self.n)
@@ -943,7 +950,13 @@ class _Generator:
         )
 
     def _flush(
-        self, reporters: list, tickets: list, events: list, supports: list, escalations: list
+        self,
+        reporters: list,
+        tickets: list,
+        events: list,
+        supports: list,
+        escalations: list,
+        flags: list,
     ) -> None:
         for model, rows in (
             (Reporter, reporters),
@@ -951,6 +964,7 @@ class _Generator:
             (TicketEventRow, events),
             (TicketSupport, supports),
             (Escalation, escalations),
+            (ValidationFlag, flags),
         ):
             if rows:
                 db.session.execute(insert(model.__table__), rows)
@@ -1062,6 +1076,10 @@ class _Generator:
         d.clock_stopped_at = None
         d.escalation_ack_at = None
         d.escalation_flags = 0
+        d.low_rated_at = None
+        d.validation_due_at = None
+        d.field_check_requested_at = None
+        d.repeat_of_id = None
         d.response_due_at = sla.response_due(received, cat.response_hours)
         d.completion_due_at = sla.completion_due(received, cat.weight)
         d.escalation_level = 0
@@ -1217,6 +1235,7 @@ class _Generator:
             completion_due_at=d.completion_due_at,
             redo_due_at=d.redo_due_at,
             reopen_confirmed=d.reopen_confirmed,
+            validation_due_at=d.validation_due_at,
         )
         for due in sla.due_escalations(clocks, t):
             key = (due.level, due.cycle_start)
@@ -1491,7 +1510,22 @@ class _Generator:
             wf.Rate(rating=rating, fixed=fixed, comment=comment, threshold=self.threshold),
             actor,
         )
-        return bool(getattr(event, "reopens", False))
+        if not getattr(event, "low", False):
+            return False
+        # The reopen-low-rated job sends it back to the validator within minutes.
+        back = at + timedelta(seconds=self.rng.randrange(30, 300))
+        completion_at = self.d.completed_at
+        self.do(back, wf.ReturnForReview(reason="low_rating"), Actor.system("Sistem validasi"))
+        self.flag_rows.append(
+            {
+                "ticket_id": self.d.id,
+                "reason": "low_rating",
+                "completion_at": completion_at,
+                "at": back,
+                "detail": {"rating": event.rating if isinstance(event, ev.TicketRated) else None},
+            }
+        )
+        return True
 
     def _review(self, after: datetime) -> None:
         """The validator reviews a low rating: accept the completion, or confirm a reopen."""

@@ -109,10 +109,24 @@ class TicketRated(TicketEvent):
     kind: ClassVar[str] = "rated"
     rating: int
     fixed: bool
-    reopens: bool
+    low: bool  # at or below the threshold, or "not fixed"
 
     def data(self) -> dict[str, Any]:
-        return {"rating": self.rating, "fixed": self.fixed, "reopens": self.reopens}
+        return {"rating": self.rating, "fixed": self.fixed, "low": self.low}
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReturnedForReview(TicketEvent):
+    kind: ClassVar[str] = "returned_for_review"
+    reason: str
+
+    def data(self) -> dict[str, Any]:
+        return {"reason": self.reason}
+
+
+@dataclass(frozen=True, kw_only=True)
+class FieldCheckRequested(TicketEvent):
+    kind: ClassVar[str] = "field_check_requested"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -77,7 +77,7 @@ _OWED = frozenset(
 
 # Which escalations are raised on a ticket's current clocks, as bits stored on
 # the ticket so the sweep can skip them without reading the escalations table.
-ESCALATION_BITS = {"late": 1, "level1": 2, "level2": 4, "overdue": 8}
+ESCALATION_BITS = {"late": 1, "level1": 2, "level2": 4, "overdue": 8, "validation": 16}
 UNWORKED_BITS = ESCALATION_BITS["level1"] | ESCALATION_BITS["level2"]
 
 
@@ -95,6 +95,7 @@ class Clocks:
     completion_due_at: datetime
     redo_due_at: datetime | None = None
     reopen_confirmed: bool = False
+    validation_due_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,13 @@ def owes_work(c: Clocks) -> bool:
     return not (c.status is Status.REOPENED and not c.reopen_confirmed)
 
 
+def awaits_validator(c: Clocks) -> bool:
+    """A completion waiting for its validator: awaiting validation, or a pending review."""
+    return c.status is Status.AWAITING_VALIDATION or (
+        c.status is Status.REOPENED and not c.reopen_confirmed
+    )
+
+
 def effective_completion_due(c: Clocks) -> datetime:
     """After a confirmed reopen the unit works to the redo deadline."""
     if c.status is Status.REOPENED and c.reopen_confirmed and c.redo_due_at is not None:
@@ -128,6 +136,10 @@ def due_escalations(c: Clocks, now: datetime) -> list[Due]:
     reopen starts a new unworked clock; a new EWS date a new completion clock.
     """
     out: list[Due] = []
+    if awaits_validator(c):
+        if c.validation_due_at is not None and c.validation_due_at <= now:
+            out.append(Due("validation", c.validation_due_at, c.validation_due_at))
+        return out
     if not owes_work(c):
         return out
     if c.first_response_at is None and c.response_due_at <= now:

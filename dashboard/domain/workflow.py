@@ -113,6 +113,7 @@ class Actor:
     unit_id: int | None = None
     kota_id: int | None = None
     channel_code: str | None = None
+    ticket_id: int | None = None  # a reporter's token opens exactly one ticket
 
     @classmethod
     def system(cls, label: str = "Sistem") -> Actor:
@@ -123,8 +124,8 @@ class Actor:
         return cls(kind=ActorKind.CHANNEL, label=f"Kanal {code}", channel_code=code)
 
     @classmethod
-    def reporter(cls) -> Actor:
-        return cls(kind=ActorKind.REPORTER, label="Pelapor")
+    def reporter(cls, ticket_id: int | None = None) -> Actor:
+        return cls(kind=ActorKind.REPORTER, label="Pelapor", ticket_id=ticket_id)
 
     def has_role(self, *roles: Role) -> bool:
         return self.kind is ActorKind.USER and self.role in roles
@@ -157,6 +158,7 @@ class TicketState:
     validation_kota_id: int | None = None
     ticket_kota_id: int | None = None
     escalations: frozenset[str] = frozenset()
+    field_check_requested: bool = False
 
 
 # --- actions -----------------------------------------------------------------
@@ -205,6 +207,20 @@ class Rate:
 
 
 @dataclass(frozen=True)
+class ReturnForReview:
+    """A completion goes back to its validator: after a low rating, in the
+    weekly sample, or when the same problem is reported again."""
+
+    reason: str  # low_rating | sample | repeat_report
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class RequestFieldCheck:
+    note: str
+
+
+@dataclass(frozen=True)
 class Verify:
     note: str = ""
     field_verified: bool = False
@@ -243,6 +259,8 @@ Action = (
     | SetEws
     | Complete
     | Rate
+    | ReturnForReview
+    | RequestFieldCheck
     | Verify
     | Reopen
     | Reject
@@ -251,8 +269,15 @@ Action = (
 )
 
 # late: not followed up within the category's response deadline; level1 / level2:
-# unworked 24 h / 48 h; overdue: past the completion deadline (or EWS).
-ESCALATION_LEVELS = ("late", "level1", "level2", "overdue")
+# unworked 24 h / 48 h; overdue: past the completion deadline (or EWS);
+# validation: a completion waited past its validation deadline (validators are measured too).
+ESCALATION_LEVELS = ("late", "level1", "level2", "overdue", "validation")
+
+REVIEW_REASONS = {
+    "low_rating": "Nilai rendah dari pelapor: penyelesaian dikembalikan ke validator.",
+    "sample": "Terpilih dalam sampel mingguan: penyelesaian diperiksa validator.",
+    "repeat_report": "Masalah yang sama dilaporkan lagi: penyelesaian diperiksa ulang.",
+}
 
 S = Status
 _BEFORE_COMPLETION = frozenset(
@@ -268,6 +293,8 @@ ALLOWED_FROM: dict[type, frozenset[Status]] = {
     SetEws: frozenset({S.IN_PROGRESS}),
     Complete: frozenset({S.IN_PROGRESS, S.EWS, S.COORDINATING, S.REOPENED}),
     Rate: frozenset({S.AWAITING_VALIDATION, S.VERIFIED}),
+    ReturnForReview: frozenset({S.AWAITING_VALIDATION, S.VERIFIED}),
+    RequestFieldCheck: frozenset({S.AWAITING_VALIDATION, S.REOPENED}),
     Verify: frozenset({S.AWAITING_VALIDATION, S.REOPENED}),
     Reopen: frozenset({S.AWAITING_VALIDATION, S.REOPENED}),
     Reject: _BEFORE_COMPLETION,
@@ -283,6 +310,8 @@ ACTION_NAMES: dict[type, str] = {
     SetEws: "tetapkan EWS",
     Complete: "selesaikan",
     Rate: "beri nilai",
+    ReturnForReview: "kembalikan ke validasi",
+    RequestFieldCheck: "minta verifikasi lapangan",
     Verify: "verifikasi",
     Reopen: "buka kembali",
     Reject: "tolak",
@@ -342,7 +371,10 @@ def _check_permission(state: TicketState, action: Action, actor: Actor) -> None:
         case Rate():
             ok = actor.kind in (ActorKind.REPORTER, ActorKind.CHANNEL)
             who = "pelapor (melalui tautan) atau kanal"
-        case Verify() | Reopen():
+        case ReturnForReview():
+            ok = actor.kind is ActorKind.SYSTEM
+            who = "sistem"
+        case Verify() | Reopen() | RequestFieldCheck():
             ok = _is_right_validator(state, actor)
             who = (
                 "validator Biro Pemerintahan"
@@ -487,18 +519,38 @@ def transition(state: TicketState, action: Action, actor: Actor, now: datetime) 
             if not action.fixed and not comment:
                 raise InvalidTransition("Jelaskan mengapa masalah belum selesai.")
             low = (not action.fixed) or action.rating <= action.threshold
+            # The rating is recorded as it is; a low one is sent back to the
+            # validator by the reopen-low-rated job (exactly once, like escalation).
             return ev.TicketRated(
                 **base,
-                to_status=S.REOPENED if low else state.status,
+                to_status=state.status,
                 note=comment,
                 rating=action.rating,
                 fixed=action.fixed,
-                reopens=low,
+                low=low,
             )
+        case ReturnForReview():
+            if action.reason not in REVIEW_REASONS:
+                raise InvalidTransition(f"Alasan tidak dikenal: {action.reason}.")
+            return ev.ReturnedForReview(
+                **{**base, "responds": False, "by_assigned_unit": False},
+                to_status=S.REOPENED,
+                note=action.note.strip() or REVIEW_REASONS[action.reason],
+                reason=action.reason,
+            )
+        case RequestFieldCheck():
+            note = _require(action.note, "Catatan permintaan verifikasi lapangan")
+            if state.status is S.REOPENED and state.reopen_confirmed:
+                raise InvalidTransition("Tiket sudah dikembalikan ke unit.")
+            return ev.FieldCheckRequested(**base, to_status=state.status, note=note)
         case Verify():
             if state.status is S.REOPENED and state.reopen_confirmed:
                 raise InvalidTransition(
                     "Tiket sudah dikembalikan ke unit; tunggu penyelesaian ulang."
+                )
+            if state.field_check_requested and not action.field_verified:
+                raise InvalidTransition(
+                    "Verifikasi lapangan diminta: catat hasilnya sebelum memverifikasi."
                 )
             return ev.TicketVerified(
                 **base,

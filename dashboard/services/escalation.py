@@ -1,4 +1,5 @@
-"""Escalation: marking tickets that nobody works, or that run late.
+"""Escalation: marking tickets that nobody works, or that run late, and
+completions that wait too long for their validator.
 
 The rules are ``domain.sla.due_escalations``; this module finds the tickets
 for which an escalation has fallen due and not been raised yet, and raises
@@ -56,6 +57,7 @@ def clocks_of(ticket: Ticket) -> sla.Clocks:
         completion_due_at=ticket.completion_due_at,
         redo_due_at=ticket.redo_due_at,
         reopen_confirmed=ticket.reopen_confirmed,
+        validation_due_at=ticket.validation_due_at,
     )
 
 
@@ -67,6 +69,7 @@ def raised_on_current_clocks(ticket: Ticket) -> frozenset[str]:
         "level1": c.clock_started_at,
         "level2": c.clock_started_at,
         "overdue": sla.effective_completion_due(c),
+        "validation": c.validation_due_at,
     }
     rows = db.session.execute(
         select(Escalation.level, Escalation.cycle_start).where(Escalation.ticket_id == ticket.id)
@@ -77,6 +80,16 @@ def raised_on_current_clocks(ticket: Ticket) -> frozenset[str]:
 def _notify_unit(ticket: Ticket, level: str) -> int | None:
     """Level 2 goes up a step: kelurahan → its kecamatan (camat), kecamatan →
     its kota (walikota's office); an agency's own head otherwise."""
+    if level == "validation":
+        # The validating body: Biro Pemerintahan, or the kota's Bagian Pemerintahan.
+        return db.session.scalar(
+            select(Unit.id).where(
+                Unit.kind == "validator",
+                Unit.kota_id.is_(None)
+                if ticket.handling_kota_id is None
+                else Unit.kota_id == ticket.handling_kota_id,
+            )
+        )
     if ticket.assigned_unit_id is None:
         return None
     if level != "level2":
@@ -156,10 +169,16 @@ def candidates_statement(now: datetime, limit: int) -> Select[Any]:
         not_raised("overdue"),
         or_(and_(~redo, t.completion_due_at <= now), and_(redo, t.redo_due_at <= now)),
     )
+    pending_review = and_(t.status == Status.REOPENED.value, t.reopen_confirmed.is_(False))
+    validation = and_(
+        or_(t.status == Status.AWAITING_VALIDATION.value, pending_review),
+        t.validation_due_at <= now,
+        not_raised("validation"),
+    )
     return (
         select(t.id)
         # Same predicate as the partial index on open tickets, so only they are read.
-        .where(Ticket.is_open_clause(), owed, or_(late, unworked, overdue))
+        .where(Ticket.is_open_clause(), or_(and_(owed, or_(late, unworked, overdue)), validation))
         .order_by(t.clock_started_at)
         .limit(limit)
     )

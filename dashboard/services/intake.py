@@ -24,6 +24,7 @@ from ..domain.tracking import make_tracking
 from ..domain.workflow import Actor, Confidentiality, Status
 from ..extensions import db
 from ..models import Category, Channel, Reporter, Ticket, Unit
+from . import validation
 from .errors import InvalidInput
 from .workflow import Publish, history_row, scoped, store_photos
 
@@ -33,6 +34,10 @@ class IntakeResult:
     ticket_id: int
     tracking: str
     created: bool  # False: a repeat delivery of a report we already have
+    # The reporter's one-time rating link token: given once, at creation (only its
+    # hash is kept, so a repeat delivery cannot return it again).
+    rating_token: str | None = None
+    repeat_of_id: int | None = None
 
 
 def contact_hash(name: str | None, phone: str | None, email: str | None) -> str | None:
@@ -92,6 +97,7 @@ def receive_report(
     publish: Publish,
     allowed_channel: str | None = None,
     rng: random.Random | None = None,
+    rating_link: bool = False,
 ) -> IntakeResult:
     """Turn a validated report into a routed ticket (status Menunggu)."""
     begin_write()
@@ -201,9 +207,24 @@ def receive_report(
     db.session.add(row)
     if report.photos:
         store_photos(ticket, report.photos, purpose="report", now=now, event_id=None)
+    earlier = validation.find_repeat_of(ticket, now=now)
+    if earlier is not None:
+        ticket.repeat_of_id = earlier.id
+    token = validation.issue_rating_token(ticket.id, now=now) if rating_link else None
     db.session.commit()
-    result = IntakeResult(ticket.id, ticket.tracking, created=True)
+    result = IntakeResult(
+        ticket.id,
+        ticket.tracking,
+        created=True,
+        rating_token=token,
+        repeat_of_id=ticket.repeat_of_id,
+    )
     publish(scoped(event, ticket, row))
+    if result.repeat_of_id is not None:
+        # The same problem, reported again: its earlier completion goes back to validation.
+        validation.send_back_repeated(
+            result.ticket_id, result.repeat_of_id, now=now, publish=publish
+        )
     return result
 
 

@@ -63,6 +63,7 @@ def state_of(ticket: Ticket, escalations: frozenset[str] | None = None) -> wf.Ti
         validation_kota_id=ticket.handling_kota_id,
         ticket_kota_id=ticket.kota_id,
         escalations=frozenset(escalations),
+        field_check_requested=ticket.field_check_requested_at is not None,
     )
 
 
@@ -87,6 +88,13 @@ def _new_cycle(ticket: Ticket, at: datetime) -> None:
     ticket.clock_stopped_at = None
     ticket.escalation_level = 0
     ticket.escalation_flags = (ticket.escalation_flags or 0) & ~sla.UNWORKED_BITS
+
+
+def _new_validation_clock(ticket: Ticket, at: datetime) -> None:
+    """A completion waits for its validator: a new validation deadline."""
+    ticket.validation_due_at = sla.validation_due(at)
+    ticket.field_check_requested_at = None
+    ticket.escalation_flags = (ticket.escalation_flags or 0) & ~sla.ESCALATION_BITS["validation"]
 
 
 def apply_event(ticket: Ticket, event: ev.TicketEvent) -> None:
@@ -123,18 +131,29 @@ def apply_event(ticket: Ticket, event: ev.TicketEvent) -> None:
         case ev.TicketCompleted():
             ticket.completed_at = at
             ticket.reopen_confirmed = False
+            ticket.low_rated_at = None
+            _new_validation_clock(ticket, at)
             if ticket.first_completed_at is None:
                 ticket.first_completed_at = at
                 ticket.completion_margin_min = sla.margin_minutes(ticket.completion_due_at, at)
         case ev.TicketRated():
             ticket.rating = event.rating
-            if event.reopens:
-                ticket.reopen_confirmed = False
+            if event.low:
+                ticket.low_rated_at = at
+        case ev.ReturnedForReview():
+            ticket.reopen_confirmed = False
+            _new_validation_clock(ticket, at)
+        case ev.FieldCheckRequested():
+            ticket.field_check_requested_at = at
         case ev.TicketVerified():
             ticket.validated_at = at
             ticket.closed_at = at
+            ticket.validation_due_at = None
+            ticket.field_check_requested_at = None
         case ev.TicketReopened():
             ticket.validated_at = at
+            ticket.validation_due_at = None
+            ticket.field_check_requested_at = None
             ticket.reopen_confirmed = True
             ticket.redo_due_at = event.redo_due_at
             _new_cycle(ticket, at)
@@ -416,7 +435,7 @@ def rate(
     now: datetime,
     publish: Publish,
 ) -> ev.TicketEvent:
-    """The reporter (or their channel) rates a completion; a low rating reopens it."""
+    """The reporter (or their channel) rates a completion; a low one is flagged for review."""
     threshold = current_app.config["RATING_THRESHOLD"]
     return act(
         ticket_id,

@@ -15,10 +15,10 @@ from .. import clock
 from ..domain.intake import InvalidReport, parse_report, payload_hash
 from ..domain.tracking import normalise_tracking
 from ..domain.workflow import Actor
-from ..extensions import csrf
+from ..extensions import csrf, db
 from ..live.publisher import publish
 from ..queries import tickets as q
-from ..services import accounts, intake
+from ..services import accounts, intake, validation
 from ..services.errors import InvalidInput
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -66,15 +66,19 @@ def create_ticket() -> Any:
             now=now,
             publish=publish,
             allowed_channel=channel.code,
+            rating_link=True,
         )
     except InvalidInput as exc:
         error = "forbidden" if exc.status == 403 else "invalid"
         return _error(exc.status, error, "Data laporan tidak valid.", exc.errors)
-    body = {
+    body: dict[str, Any] = {
         "tracking": result.tracking,
         "url": f"{base_url()}{url_for('public.ticket', tracking=result.tracking)}",
         "created": result.created,
     }
+    if result.rating_token:
+        # For the reporter only: the channel delivers it; it is shown this once.
+        body["rating_url"] = f"{base_url()}{url_for('public.rate', token=result.rating_token)}"
     return jsonify(body), (201 if result.created else 200)
 
 
@@ -85,3 +89,41 @@ def get_ticket(tracking: str) -> Any:
     if ticket is None:
         return _error(404, "not_found", "Tiket tidak ditemukan.")
     return jsonify(q.public_view(ticket, base_url=base_url()))
+
+
+@bp.route("/tickets/<tracking>/rating", methods=["POST"])
+def rate_ticket(tracking: str) -> Any:
+    """A channel forwards its user's rating of a completion."""
+    channel = accounts.channel_for_key(request.headers.get("X-API-Key"))
+    if channel is None:
+        return _error(401, "unauthorized", "X-API-Key tidak ada atau tidak berlaku.")
+    payload = request.get_json(silent=True)
+    errors: dict[str, str] = {}
+    if not isinstance(payload, dict):
+        return _error(400, "invalid_json", "Body harus objek JSON.")
+    rating = payload.get("rating")
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+        errors["rating"] = "bilangan bulat 1-5 (an integer from 1 to 5)"
+    fixed = payload.get("fixed", True)
+    if not isinstance(fixed, bool):
+        errors["fixed"] = "harus true atau false (must be a boolean)"
+    comment = payload.get("comment", "")
+    if not isinstance(comment, str) or len(comment) > 2000:
+        errors["comment"] = "teks, paling banyak 2000 karakter (a string up to 2000 characters)"
+    if errors:
+        return _error(422, "invalid", "Penilaian tidak valid.", errors)
+    ticket = q.by_tracking(normalise_tracking(tracking))
+    if ticket is None:
+        return _error(404, "not_found", "Tiket tidak ditemukan.")
+    assert isinstance(rating, int)
+    validation.rate_by_channel(
+        ticket.id,
+        channel_code=channel.code,
+        rating=rating,
+        fixed=fixed,
+        comment=comment,
+        now=clock.now(),
+        publish=publish,
+    )
+    db.session.refresh(ticket)
+    return jsonify(q.public_view(ticket, base_url=base_url())), 200

@@ -165,7 +165,9 @@ def test_ews_moves_the_overdue_escalation_to_the_ews_date(world, app: Flask) -> 
     assert levels_of(tid) == ["overdue"]
 
 
-def test_completed_and_closed_tickets_are_left_alone(world, app: Flask) -> None:
+def test_a_completion_escalates_only_to_its_validator_when_validation_runs_late(
+    world, app: Flask
+) -> None:
     from tests.factories import photo_bytes
 
     tid = new_ticket(T0)
@@ -177,6 +179,24 @@ def test_completed_and_closed_tickets_are_left_alone(world, app: Flask) -> None:
         photos=[photo_bytes()],
         actor=officer,
         now=T0 + 1 * H,
+        publish=svc.no_publish,
+    )
+    run_job(app, T0 + 1 * H + timedelta(days=2) - timedelta(minutes=1))
+    assert levels_of(tid) == []
+    run_job(app, T0 + timedelta(days=30))
+    history = escalations_of(tid)
+    assert [d["level"] for d in history] == ["validation"]
+    assert history[0]["notify_unit_id"] == world["BAGPEM-JKT-TIM"]
+
+
+def test_closed_tickets_are_left_alone(world, app: Flask) -> None:
+    tid = new_ticket(T0)
+    svc.reject(
+        tid,
+        reason="iseng",
+        duplicate_of_id=None,
+        actor=world.actor("mro"),
+        now=T0,
         publish=svc.no_publish,
     )
     run_job(app, T0 + timedelta(days=30))

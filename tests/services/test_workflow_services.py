@@ -13,6 +13,7 @@ from dashboard.domain import events as ev
 from dashboard.domain.workflow import Actor
 from dashboard.extensions import db
 from dashboard.models import Photo, Reporter, Ticket, TicketEventRow, TicketSupport
+from dashboard.services import validation
 from dashboard.services import workflow as svc
 from dashboard.services.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from tests.conftest import T0
@@ -291,6 +292,8 @@ def test_full_cycle_low_rating_then_validator_reopen_then_verify(world) -> None:
         now=T0 + timedelta(days=2),
         publish=svc.no_publish,
     )
+    assert ticket(tid).status == "awaiting_validation"  # recorded; the job reopens it
+    validation.reopen_low_rated(now=T0 + timedelta(days=2), publish=svc.no_publish)
     t = ticket(tid)
     assert t.status == "reopened" and not t.reopen_confirmed and t.rating == 1
     with pytest.raises(InvalidTransition):
@@ -329,6 +332,7 @@ def test_full_cycle_low_rating_then_validator_reopen_then_verify(world) -> None:
         "work_started",
         "completed",
         "rated",
+        "returned_for_review",
         "reopened",
         "work_started",
         "completed",
@@ -354,6 +358,7 @@ def test_low_rating_after_verification_reopens_and_clears_closed_at(world) -> No
         now=T0 + timedelta(days=3),
         publish=svc.no_publish,
     )
+    validation.reopen_low_rated(now=T0 + timedelta(days=3), publish=svc.no_publish)
     t = ticket(tid)
     assert t.status == "reopened" and t.closed_at is None
 

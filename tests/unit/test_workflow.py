@@ -39,7 +39,9 @@ EXPECTED_FROM = {
     "set_ews": ({P}, E),
     "complete": ({P, E, C, R}, AV),
     "rate_high": ({AV, V}, None),  # unchanged
-    "rate_low": ({AV, V}, R),
+    "rate_low": ({AV, V}, None),  # recorded; the reopen-low-rated job sends it back
+    "return_for_review": ({AV, V}, R),
+    "field_check": ({AV, R}, None),
     "verify": ({AV, R}, V),
     "reopen": ({AV, R}, R),
     "reject": ({W, D, C, P, E, R}, X),
@@ -79,6 +81,8 @@ EXPECTED_WHO = {
     "complete": {"lead_officer"},
     "rate_high": {"channel", "reporter"},
     "rate_low": {"channel", "reporter"},
+    "return_for_review": {"system"},
+    "field_check": {"validator_right_kota", "admin"},
     "verify": {"validator_right_kota", "admin"},
     "reopen": {"validator_right_kota", "admin"},
     "reject": {"mro", "admin"},
@@ -97,6 +101,8 @@ def action(name: str) -> wf.Action:
         "complete": wf.Complete(note="sudah ditambal", photo_count=1),
         "rate_high": wf.Rate(rating=5, fixed=True),
         "rate_low": wf.Rate(rating=1, fixed=False, comment="masih berlubang"),
+        "return_for_review": wf.ReturnForReview(reason="low_rating"),
+        "field_check": wf.RequestFieldCheck(note="cek ke lokasi"),
         "verify": wf.Verify(),
         "reopen": wf.Reopen(reason="foto tidak sesuai lokasi", redo_due_at=NOW + timedelta(days=3)),
         "reject": wf.Reject(reason="laporan iseng"),
@@ -121,7 +127,7 @@ def state(status: Status, **kw: object) -> TicketState:
 
 
 def state_for(name: str, status: Status) -> TicketState:
-    if name in ("verify", "reopen") and status is R:
+    if name in ("verify", "reopen", "field_check") and status is R:
         return state(status, reopen_confirmed=False)
     return state(status)
 
@@ -251,23 +257,23 @@ def test_coordination_needs_a_unit_other_than_the_lead() -> None:
         )
 
 
-def test_not_fixed_rating_needs_a_reason_and_reopens_even_with_high_stars() -> None:
+def test_not_fixed_rating_needs_a_reason_and_counts_as_low_even_with_high_stars() -> None:
     with pytest.raises(wf.InvalidTransition, match="belum selesai"):
         wf.transition(state(AV), wf.Rate(rating=4, fixed=False), ACTORS["reporter"], NOW)
     event = wf.transition(
         state(AV), wf.Rate(rating=4, fixed=False, comment="masih bocor"), ACTORS["reporter"], NOW
     )
-    assert isinstance(event, ev.TicketRated) and event.reopens and event.to_status is R
+    assert isinstance(event, ev.TicketRated) and event.low and event.to_status is AV
 
 
-@pytest.mark.parametrize(("rating", "reopens"), [(1, True), (2, True), (3, False), (5, False)])
-def test_rating_at_or_below_the_threshold_reopens(rating: int, reopens: bool) -> None:
+@pytest.mark.parametrize(("rating", "low"), [(1, True), (2, True), (3, False), (5, False)])
+def test_rating_at_or_below_the_threshold_is_low(rating: int, low: bool) -> None:
     event = wf.transition(
         state(AV), wf.Rate(rating=rating, fixed=True, threshold=2), ACTORS["channel"], NOW
     )
     assert isinstance(event, ev.TicketRated)
-    assert event.reopens is reopens
-    assert event.to_status is (R if reopens else AV)
+    assert event.low is low
+    assert event.to_status is AV
 
 
 def test_rating_outside_one_to_five_is_refused() -> None:
@@ -327,3 +333,22 @@ def test_every_status_has_a_label_and_a_type() -> None:
     assert Status.VERIFIED.label == "Selesai" and Status.WAITING.label == "Menunggu"
     assert not Status.VERIFIED.is_open and not Status.REJECTED.is_open
     assert all(s.is_open for s in Status if s not in (V, X))
+
+
+def test_a_requested_field_check_must_be_recorded_before_verifying() -> None:
+    waiting = state(AV, field_check_requested=True)
+    with pytest.raises(wf.InvalidTransition, match="Verifikasi lapangan diminta"):
+        wf.transition(waiting, wf.Verify(), ACTORS["validator_right_kota"], NOW)
+    event = wf.transition(
+        waiting, wf.Verify(field_verified=True), ACTORS["validator_right_kota"], NOW
+    )
+    assert event.to_status is V
+
+
+def test_return_for_review_needs_a_known_reason() -> None:
+    with pytest.raises(wf.InvalidTransition, match="tidak dikenal"):
+        wf.transition(state(AV), wf.ReturnForReview(reason="bosan"), ACTORS["system"], NOW)
+    event = wf.transition(
+        state(V), wf.ReturnForReview(reason="repeat_report"), ACTORS["system"], NOW
+    )
+    assert event.to_status is R and "dilaporkan lagi" in event.note

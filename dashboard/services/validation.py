@@ -1,0 +1,409 @@
+"""Third-party validation of completions: ratings, the review queue's sources,
+field checks, and repeat reports.
+
+A completion enters its validator's queue when the unit completes it. It is
+also sent back — from awaiting validation or from verified — when the
+reporter rates it low (the ``reopen-low-rated`` job), when the weekly sample
+picks it (``sample-completions``), or when the same problem is reported again
+nearby (at intake). Each reason is a ``ValidationFlag`` row, unique per
+completion, written in the same transaction as the ticket's change: running
+a job twice, or two at once, flags and reopens each completion once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import secrets
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from .. import clock
+from ..database import begin_write
+from ..domain import events as ev
+from ..domain import routing
+from ..domain import workflow as wf
+from ..domain.workflow import Actor, Status
+from ..extensions import db
+from ..models import Rating, RatingToken, Ticket, ValidationFlag
+from .errors import Conflict, InvalidInput, NotFound
+from .workflow import Publish, act, store_photos
+
+SYSTEM = Actor.system("Sistem validasi")
+
+
+@dataclass
+class JobResult:
+    done: dict[str, int] = field(default_factory=dict)
+    skipped: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.done.values())
+
+
+# --- ratings -------------------------------------------------------------------
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_rating_token(ticket_id: int, *, now: datetime) -> str:
+    """The reporter's one-time rating link token (the channel delivers it). Kept as a hash."""
+    token = secrets.token_urlsafe(24)
+    db.session.add(RatingToken(ticket_id=ticket_id, token_hash=token_hash(token), created_at=now))
+    return token
+
+
+def ticket_for_rating_token(token: str) -> Ticket | None:
+    row = db.session.scalar(select(RatingToken).where(RatingToken.token_hash == token_hash(token)))
+    return db.session.get(Ticket, row.ticket_id) if row is not None else None
+
+
+def _record_rating(
+    source: str, rating: int, fixed: bool, comment: str, now: datetime
+) -> Callable[[Ticket, ev.TicketEvent], None]:
+    def also(ticket: Ticket, event: ev.TicketEvent) -> None:
+        db.session.add(
+            Rating(
+                ticket_id=ticket.id,
+                rating=rating,
+                fixed=fixed,
+                comment=comment.strip(),
+                source=source,
+                completion_at=ticket.completed_at,
+                at=now,
+            )
+        )
+
+    return also
+
+
+def rate_with_token(
+    token: str, *, rating: int, fixed: bool, comment: str, now: datetime, publish: Publish
+) -> ev.TicketEvent:
+    """The reporter rates through their link: once, and only their own ticket."""
+    begin_write()
+    row = db.session.scalar(select(RatingToken).where(RatingToken.token_hash == token_hash(token)))
+    if row is None:
+        db.session.rollback()
+        raise NotFound("Tautan penilaian tidak dikenal.")
+    if row.used_at is not None:
+        db.session.rollback()
+        raise Conflict("Tautan penilaian ini sudah dipakai.")
+    ticket_id = row.ticket_id
+    record = _record_rating("reporter", rating, fixed, comment, now)
+
+    def also(ticket: Ticket, event: ev.TicketEvent) -> None:
+        record(ticket, event)
+        used = db.session.get(RatingToken, row.id)
+        assert used is not None
+        used.used_at = now
+
+    return act(
+        ticket_id,
+        wf.Rate(
+            rating=rating,
+            fixed=fixed,
+            comment=comment,
+            threshold=current_app.config["RATING_THRESHOLD"],
+        ),
+        actor=Actor.reporter(ticket_id),
+        now=now,
+        publish=publish,
+        also=also,
+    )
+
+
+def rate_by_channel(
+    ticket_id: int,
+    *,
+    channel_code: str,
+    rating: int,
+    fixed: bool,
+    comment: str,
+    now: datetime,
+    publish: Publish,
+) -> ev.TicketEvent:
+    """A channel forwards its user's rating (only for tickets it delivered)."""
+    return act(
+        ticket_id,
+        wf.Rate(
+            rating=rating,
+            fixed=fixed,
+            comment=comment,
+            threshold=current_app.config["RATING_THRESHOLD"],
+        ),
+        actor=Actor.channel(channel_code),
+        now=now,
+        publish=publish,
+        also=_record_rating("channel", rating, fixed, comment, now),
+    )
+
+
+# --- sending a completion back to its validator --------------------------------
+
+
+def return_for_review(
+    ticket_id: int,
+    reason: str,
+    *,
+    now: datetime,
+    publish: Publish,
+    detail: dict[str, Any] | None = None,
+) -> ev.TicketEvent | None:
+    """Send a completion back to validation with a reason, once per completion."""
+
+    def flag(ticket: Ticket, event: ev.TicketEvent) -> None:
+        assert ticket.completed_at is not None
+        db.session.add(
+            ValidationFlag(
+                ticket_id=ticket.id,
+                reason=reason,
+                completion_at=ticket.completed_at,
+                at=now,
+                detail=detail or {},
+            )
+        )
+
+    try:
+        return act(
+            ticket_id,
+            wf.ReturnForReview(reason=reason),
+            actor=SYSTEM,
+            now=now,
+            publish=publish,
+            also=flag,
+        )
+    except IntegrityError:
+        db.session.rollback()  # another run flagged this completion first
+        return None
+    except (Conflict, wf.InvalidTransition):
+        db.session.rollback()
+        return None
+
+
+def flag_only(
+    ticket_id: int, reason: str, *, now: datetime, detail: dict[str, Any] | None = None
+) -> bool:
+    """Flag a completion still awaiting validation (no change of status)."""
+    begin_write()
+    ticket = db.session.get(Ticket, ticket_id)
+    if ticket is None or ticket.completed_at is None:
+        db.session.rollback()
+        return False
+    db.session.add(
+        ValidationFlag(
+            ticket_id=ticket_id,
+            reason=reason,
+            completion_at=ticket.completed_at,
+            at=now,
+            detail=detail or {},
+        )
+    )
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    return True
+
+
+def reopen_low_rated(*, now: datetime, publish: Publish, limit: int = 1000) -> JobResult:
+    """The ``reopen-low-rated`` job: low ratings go back to the validator."""
+    result = JobResult()
+    ids = list(
+        db.session.scalars(
+            select(Ticket.id)
+            .where(
+                Ticket.low_rated_at.is_not(None),
+                Ticket.status.in_((Status.AWAITING_VALIDATION.value, Status.VERIFIED.value)),
+            )
+            .order_by(Ticket.low_rated_at)
+            .limit(limit)
+        )
+    )
+    db.session.rollback()
+    for ticket_id in ids:
+        if return_for_review(ticket_id, "low_rating", now=now, publish=publish) is None:
+            result.skipped += 1
+        else:
+            result.done["low_rating"] = result.done.get("low_rating", 0) + 1
+    return result
+
+
+# --- the weekly sample --------------------------------------------------------------
+
+
+def week_start(at: datetime) -> datetime:
+    """Monday 00:00 Asia/Jakarta of the week containing ``at``, as UTC."""
+    local = at.astimezone(clock.JAKARTA)
+    monday = (local - timedelta(days=local.weekday())).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    return monday.astimezone(at.tzinfo)
+
+
+def sample_rank(seed: str, unit_id: int, week: datetime, ticket_id: int) -> str:
+    return hashlib.sha256(f"{seed}:{unit_id}:{week.date()}:{ticket_id}".encode()).hexdigest()
+
+
+def choose_sample(
+    completions: Sequence[tuple[int, int]], *, share: float, seed: str, week: datetime
+) -> list[int]:
+    """Per unit, the ceil(share × n) completions with the smallest keyed hash:
+    reproducible, unpredictable to the unit, and at least one per active unit."""
+    by_unit: dict[int, list[int]] = defaultdict(list)
+    for ticket_id, unit_id in completions:
+        by_unit[unit_id].append(ticket_id)
+    chosen: list[int] = []
+    for unit_id, ids in sorted(by_unit.items()):
+        k = max(1, math.ceil(share * len(ids)))
+        ids.sort(key=lambda t: sample_rank(seed, unit_id, week, t))
+        chosen.extend(ids[:k])
+    return sorted(chosen)
+
+
+def sample_completions(
+    *, now: datetime, publish: Publish, share: float | None = None, seed: str | None = None
+) -> JobResult:
+    """The ``sample-completions`` job: last week's sample of each unit's completions."""
+    cfg = current_app.config
+    share = cfg.get("SAMPLE_SHARE", 0.05) if share is None else share
+    seed = cfg.get("SAMPLE_SEED") or cfg["SECRET_KEY"] if seed is None else seed
+    end = week_start(now)
+    start = end - timedelta(days=7)
+    rows = db.session.execute(
+        select(Ticket.id, Ticket.assigned_unit_id).where(
+            Ticket.completed_at >= start,
+            Ticket.completed_at < end,
+            Ticket.assigned_unit_id.is_not(None),
+        )
+    ).all()
+    pairs = [(t, u) for t, u in rows if u is not None]
+    chosen = choose_sample(pairs, share=share, seed=str(seed), week=start)
+    statuses = (
+        dict(
+            db.session.execute(select(Ticket.id, Ticket.status).where(Ticket.id.in_(chosen))).all()
+        )
+        if chosen
+        else {}
+    )
+    db.session.rollback()
+    result = JobResult()
+    detail = {"week": start.date().isoformat()}
+    for ticket_id in chosen:
+        if statuses.get(ticket_id) == Status.VERIFIED.value:
+            ok = (
+                return_for_review(ticket_id, "sample", now=now, publish=publish, detail=detail)
+                is not None
+            )
+        else:
+            ok = flag_only(ticket_id, "sample", now=now, detail=detail)
+        if ok:
+            result.done["sample"] = result.done.get("sample", 0) + 1
+        else:
+            result.skipped += 1
+    return result
+
+
+# --- field checks ------------------------------------------------------------------
+
+
+def request_field_check(
+    ticket_id: int,
+    *,
+    note: str,
+    actor: Actor,
+    now: datetime,
+    publish: Publish,
+    expected_version: int | None = None,
+) -> ev.TicketEvent:
+    """A validator asks for a field verification; the ticket stays in the queue until done."""
+    return act(
+        ticket_id,
+        wf.RequestFieldCheck(note=note),
+        actor=actor,
+        now=now,
+        publish=publish,
+        expected_version=expected_version,
+    )
+
+
+def verify_with_field_check(
+    ticket_id: int,
+    *,
+    note: str,
+    photos: Sequence[bytes],
+    actor: Actor,
+    now: datetime,
+    publish: Publish,
+    expected_version: int | None = None,
+) -> ev.TicketEvent:
+    """A validator verifies after visiting the site, with the visit's photo and note."""
+    if not photos or not note.strip():
+        raise InvalidInput({"photos": "verifikasi lapangan perlu foto dan catatan"})
+
+    def also(ticket: Ticket, event: ev.TicketEvent) -> None:
+        store_photos(ticket, photos, purpose="field", now=now, event_id=None)
+
+    return act(
+        ticket_id,
+        wf.Verify(note=note, field_verified=True),
+        actor=actor,
+        now=now,
+        publish=publish,
+        expected_version=expected_version,
+        also=also,
+    )
+
+
+# --- repeat reports ---------------------------------------------------------------
+
+
+def find_repeat_of(ticket: Ticket, *, now: datetime) -> Ticket | None:
+    """An earlier completion of the same problem: same category, within the radius,
+    completed or verified within the window (configuration)."""
+    if ticket.lat is None or ticket.lon is None:
+        return None
+    radius = current_app.config.get("REPEAT_RADIUS_M", 100)
+    days = current_app.config.get("REPEAT_WINDOW_DAYS", 30)
+    deg = radius / 111_000 * 1.5  # a box a little larger than the circle
+    candidates = db.session.scalars(
+        select(Ticket)
+        .where(
+            Ticket.id != ticket.id,
+            Ticket.category_id == ticket.category_id,
+            Ticket.completed_at >= now - timedelta(days=days),
+            Ticket.status.in_((Status.AWAITING_VALIDATION.value, Status.VERIFIED.value)),
+            Ticket.lat.between(ticket.lat - deg, ticket.lat + deg),
+            Ticket.lon.between(ticket.lon - deg, ticket.lon + deg),
+        )
+        .order_by(Ticket.completed_at.desc())
+    )
+    for earlier in candidates:
+        assert earlier.lat is not None and earlier.lon is not None
+        if routing.haversine_m(ticket.lat, ticket.lon, earlier.lat, earlier.lon) <= radius:
+            return earlier
+    return None
+
+
+def send_back_repeated(
+    new_ticket_id: int, earlier_id: int, *, now: datetime, publish: Publish
+) -> ev.TicketEvent | None:
+    """The earlier completion goes back to its validator: 'reported again'."""
+    return return_for_review(
+        earlier_id,
+        "repeat_report",
+        now=now,
+        publish=publish,
+        detail={"repeat_ticket_id": new_ticket_id},
+    )

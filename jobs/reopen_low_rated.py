@@ -1,0 +1,22 @@
+"""The `reopen-low-rated` job: every minute, low ratings go back to the validator."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from dashboard import clock
+from dashboard.live.publisher import publish
+from dashboard.services import validation
+
+log = logging.getLogger(__name__)
+
+
+def run(app: Flask) -> int:
+    """Send each low-rated completion back to validation once; returns how many."""
+    with app.app_context():
+        result = validation.reopen_low_rated(now=clock.now(), publish=publish)
+    if result.total or result.skipped:
+        log.info("reopen-low-rated: %d (skipped %d)", result.total, result.skipped)
+    return result.total

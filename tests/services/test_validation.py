@@ -1,0 +1,387 @@
+"""Ratings, review flags, the weekly sample, field checks and repeat reports, on a real database."""
+
+from __future__ import annotations
+
+import math
+import threading
+from datetime import timedelta
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+
+from dashboard.domain.intake import parse_report
+from dashboard.domain.workflow import Actor, InvalidTransition, NotPermitted
+from dashboard.extensions import db
+from dashboard.models import Photo, Rating, Ticket, TicketEventRow, ValidationFlag
+from dashboard.services import intake, validation
+from dashboard.services import workflow as svc
+from dashboard.services.errors import Conflict, NotFound
+from tests.conftest import T0
+from tests.factories import build_world, new_ticket, photo_bytes, report_payload
+
+H = timedelta(hours=1)
+
+
+@pytest.fixture
+def world(app: Flask):
+    with app.app_context():
+        yield build_world(T0)
+
+
+def fresh(ticket_id: int) -> Ticket:
+    db.session.rollback()
+    t = db.session.get(Ticket, ticket_id)
+    assert t is not None
+    return t
+
+
+_spot = iter(range(1, 10_000))
+
+
+def completed_ticket(world, at=T0, **overrides) -> int:
+    """A completed ticket of kelurahan A, each at its own spot (300 m apart) unless placed."""
+    if "lat" not in overrides:
+        overrides.update(lat=-6.19 - 0.003 * next(_spot), lon=106.8652)
+    overrides.setdefault("kelurahan", "KEL-UTAN-KAYU-UTARA")
+    tid = new_ticket(at, **overrides)
+    officer = world.actor("officer_a")
+    svc.start_work(tid, actor=officer, now=at, publish=svc.no_publish)
+    svc.complete(
+        tid,
+        note="sudah ditangani",
+        photos=[photo_bytes()],
+        actor=officer,
+        now=at + H,
+        publish=svc.no_publish,
+    )
+    return tid
+
+
+def flags(ticket_id: int) -> list[str]:
+    db.session.rollback()
+    return list(
+        db.session.scalars(
+            select(ValidationFlag.reason)
+            .where(ValidationFlag.ticket_id == ticket_id)
+            .order_by(ValidationFlag.id)
+        )
+    )
+
+
+def intake_with_token(now, **overrides) -> intake.IntakeResult:
+    payload = report_payload(**overrides)
+    return intake.receive_report(
+        parse_report(payload, now=now),
+        payload_hash=None,
+        actor=Actor.channel("jaki"),
+        now=now,
+        publish=svc.no_publish,
+        rating_link=True,
+    )
+
+
+def test_a_one_star_rating_is_returned_to_the_right_validator_once(world, app: Flask) -> None:
+    result = intake_with_token(T0)
+    officer = world.actor("officer_a")
+    svc.start_work(result.ticket_id, actor=officer, now=T0, publish=svc.no_publish)
+    svc.complete(
+        result.ticket_id,
+        note="beres",
+        photos=[photo_bytes()],
+        actor=officer,
+        now=T0 + H,
+        publish=svc.no_publish,
+    )
+    assert result.rating_token
+    validation.rate_with_token(
+        result.rating_token,
+        rating=1,
+        fixed=False,
+        comment="lubangnya masih ada",
+        now=T0 + 2 * H,
+        publish=svc.no_publish,
+    )
+    first = validation.reopen_low_rated(now=T0 + 2 * H, publish=svc.no_publish)
+    second = validation.reopen_low_rated(now=T0 + 3 * H, publish=svc.no_publish)
+    assert (first.total, second.total) == (1, 0)
+    t = fresh(result.ticket_id)
+    assert t.status == "reopened" and not t.reopen_confirmed
+    assert t.handling_kota_id == world["JKT-TIM"]  # Bagian Pemerintahan Jakarta Timur's queue
+    assert flags(result.ticket_id) == ["low_rating"]
+    rating = db.session.scalars(select(Rating)).one()
+    assert (rating.rating, rating.fixed, rating.source) == (1, False, "reporter")
+    # The right body decides.
+    with pytest.raises(NotFound):
+        svc.verify(
+            t.id,
+            note="",
+            field_verified=False,
+            actor=world.actor("validator_sel"),
+            now=T0 + 4 * H,
+            publish=svc.no_publish,
+        )
+    svc.reopen(
+        t.id,
+        reason="foto bukan lokasi ini",
+        actor=world.actor("validator_tim"),
+        now=T0 + 4 * H,
+        publish=svc.no_publish,
+    )
+    assert fresh(t.id).reopen_confirmed
+
+
+def test_a_four_star_rating_is_not_returned(world, app: Flask) -> None:
+    result = intake_with_token(T0)
+    officer = world.actor("officer_a")
+    svc.start_work(result.ticket_id, actor=officer, now=T0, publish=svc.no_publish)
+    svc.complete(
+        result.ticket_id,
+        note="beres",
+        photos=[photo_bytes()],
+        actor=officer,
+        now=T0 + H,
+        publish=svc.no_publish,
+    )
+    validation.rate_with_token(
+        result.rating_token,
+        rating=4,
+        fixed=True,
+        comment="",
+        now=T0 + 2 * H,
+        publish=svc.no_publish,
+    )
+    assert validation.reopen_low_rated(now=T0 + 2 * H, publish=svc.no_publish).total == 0
+    assert fresh(result.ticket_id).status == "awaiting_validation"
+    assert flags(result.ticket_id) == []
+
+
+def test_the_rating_token_works_once_and_only_for_its_ticket(world, app: Flask) -> None:
+    mine = intake_with_token(T0)
+    other = completed_ticket(world, external_id="OTHER-1")
+    officer = world.actor("officer_a")
+    svc.start_work(mine.ticket_id, actor=officer, now=T0, publish=svc.no_publish)
+    svc.complete(
+        mine.ticket_id,
+        note="beres",
+        photos=[photo_bytes()],
+        actor=officer,
+        now=T0 + H,
+        publish=svc.no_publish,
+    )
+    validation.rate_with_token(
+        mine.rating_token, rating=5, fixed=True, comment="", now=T0 + 2 * H, publish=svc.no_publish
+    )
+    with pytest.raises(Conflict):
+        validation.rate_with_token(
+            mine.rating_token,
+            rating=1,
+            fixed=True,
+            comment="",
+            now=T0 + 3 * H,
+            publish=svc.no_publish,
+        )
+    with pytest.raises(NotFound):
+        validation.rate_with_token(
+            "guessed-token",
+            rating=1,
+            fixed=True,
+            comment="",
+            now=T0 + 3 * H,
+            publish=svc.no_publish,
+        )
+    assert fresh(mine.ticket_id).rating == 5 and fresh(other).rating is None
+    # A reporter actor reaches its own ticket only, through the one scope rule.
+    with pytest.raises(NotFound):
+        svc.rate(
+            other,
+            rating=1,
+            fixed=True,
+            comment="",
+            actor=Actor.reporter(mine.ticket_id),
+            now=T0,
+            publish=svc.no_publish,
+        )
+
+
+def test_a_token_cannot_rate_before_completion(world, app: Flask) -> None:
+    result = intake_with_token(T0)
+    with pytest.raises(InvalidTransition):
+        validation.rate_with_token(
+            result.rating_token,
+            rating=1,
+            fixed=True,
+            comment="",
+            now=T0 + H,
+            publish=svc.no_publish,
+        )
+    assert db.session.scalar(select(func.count()).select_from(Rating)) == 0
+
+
+def test_a_channel_rates_only_tickets_it_delivered(world, app: Flask) -> None:
+    tid = completed_ticket(world)
+    validation.rate_by_channel(
+        tid,
+        channel_code="jaki",
+        rating=2,
+        fixed=True,
+        comment="lambat",
+        now=T0 + 2 * H,
+        publish=svc.no_publish,
+    )
+    assert fresh(tid).low_rated_at == T0 + 2 * H
+    with pytest.raises(NotFound):
+        validation.rate_by_channel(
+            tid,
+            channel_code="kelurahan",
+            rating=5,
+            fixed=True,
+            comment="",
+            now=T0 + 2 * H,
+            publish=svc.no_publish,
+        )
+
+
+def test_two_concurrent_jobs_return_a_low_rating_once(world, app: Flask) -> None:
+    ids = [completed_ticket(world, external_id=f"LR-{i}") for i in range(6)]
+    for tid in ids:
+        validation.rate_by_channel(
+            tid,
+            channel_code="jaki",
+            rating=1,
+            fixed=True,
+            comment="",
+            now=T0 + 2 * H,
+            publish=svc.no_publish,
+        )
+    barrier = threading.Barrier(2, timeout=20)
+    totals: list[int] = []
+
+    def run() -> None:
+        with app.app_context():
+            barrier.wait()
+            totals.append(validation.reopen_low_rated(now=T0 + 3 * H, publish=svc.no_publish).total)
+            db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(60)
+    assert sum(totals) == 6
+    db.session.rollback()  # a fresh snapshot: the jobs committed in their own sessions
+    assert db.session.scalar(select(func.count()).select_from(ValidationFlag)) == 6
+    returned = db.session.scalar(
+        select(func.count())
+        .select_from(TicketEventRow)
+        .where(TicketEventRow.kind == "returned_for_review")
+    )
+    assert returned == 6
+
+
+def test_the_weekly_sample_is_reproducible_and_takes_at_least_one_per_unit() -> None:
+    week = T0
+    completions = [(i, 1) for i in range(1, 101)] + [(1000, 2)]
+    a = validation.choose_sample(completions, share=0.05, seed="s", week=week)
+    b = validation.choose_sample(list(reversed(completions)), share=0.05, seed="s", week=week)
+    assert a == b
+    assert len([t for t in a if t < 1000]) == math.ceil(0.05 * 100) and 1000 in a
+    assert validation.choose_sample(completions, share=0.05, seed="other", week=week) != a
+
+
+def test_sample_job_flags_last_weeks_completions_once(world, app: Flask) -> None:
+    # Completed during the week of T0 (Monday 2 Nov 2026 in Jakarta).
+    ids = [completed_ticket(world, at=T0 + i * H, external_id=f"S-{i}") for i in range(3)]
+    svc.verify(
+        ids[0],
+        note="",
+        field_verified=False,
+        actor=world.actor("validator_tim"),
+        now=T0 + 10 * H,
+        publish=svc.no_publish,
+    )
+    next_week = T0 + timedelta(days=7)
+    first = validation.sample_completions(now=next_week, publish=svc.no_publish, seed="x")
+    second = validation.sample_completions(now=next_week, publish=svc.no_publish, seed="x")
+    assert first.total == 1 and second.total == 0  # one unit, three completions: ceil(0.15) = 1
+    sampled = [tid for tid in ids if flags(tid) == ["sample"]]
+    assert len(sampled) == 1
+    t = fresh(sampled[0])
+    # A verified completion picked by the sample goes back to the validator.
+    expected = "reopened" if sampled[0] == ids[0] else "awaiting_validation"
+    assert t.status == expected
+
+
+def test_field_check_keeps_the_ticket_in_the_queue_until_recorded(world, app: Flask) -> None:
+    tid = completed_ticket(world)
+    validator = world.actor("validator_tim")
+    validation.request_field_check(
+        tid, note="cek ke lokasi", actor=validator, now=T0 + 2 * H, publish=svc.no_publish
+    )
+    with pytest.raises(InvalidTransition, match="Verifikasi lapangan diminta"):
+        svc.verify(
+            tid,
+            note="",
+            field_verified=False,
+            actor=validator,
+            now=T0 + 3 * H,
+            publish=svc.no_publish,
+        )
+    assert fresh(tid).status == "awaiting_validation"
+    validation.verify_with_field_check(
+        tid,
+        note="sudah rata",
+        photos=[photo_bytes()],
+        actor=validator,
+        now=T0 + 4 * H,
+        publish=svc.no_publish,
+    )
+    t = fresh(tid)
+    assert t.status == "verified" and t.field_check_requested_at is None
+    assert (
+        db.session.scalar(select(func.count()).select_from(Photo).where(Photo.purpose == "field"))
+        == 1
+    )
+
+
+def test_an_officer_cannot_request_a_field_check(world, app: Flask) -> None:
+    tid = completed_ticket(world)
+    with pytest.raises(NotPermitted):
+        validation.request_field_check(
+            tid, note="x", actor=world.actor("officer_a"), now=T0, publish=svc.no_publish
+        )
+
+
+# ~0.0009 degrees of latitude is 100 m.
+@pytest.mark.parametrize(
+    ("metres", "days", "linked"),
+    [(99, 10, True), (101, 10, False), (50, 29, True), (50, 31, False)],
+)
+def test_repeat_reports_link_within_100_m_and_30_days(
+    world, app: Flask, metres, days, linked
+) -> None:
+    earlier = completed_ticket(world, lat=-6.1985, lon=106.8652)
+    svc.verify(
+        earlier,
+        note="",
+        field_verified=False,
+        actor=world.actor("validator_tim"),
+        now=T0 + 2 * H,
+        publish=svc.no_publish,
+    )
+    lat = -6.1985 + metres / 111_195  # metres due north
+    later = T0 + H + timedelta(days=days)
+    result = intake_with_token(
+        later, external_id="AGAIN-1", lat=lat, lon=106.8652, reported_at=later.isoformat()
+    )
+    assert (result.repeat_of_id == earlier) is linked
+    if linked:
+        assert fresh(earlier).status == "reopened" and flags(earlier) == ["repeat_report"]
+    else:
+        assert fresh(earlier).status == "verified" and flags(earlier) == []
+
+
+def test_a_repeat_of_another_category_is_not_linked(world, app: Flask) -> None:
+    earlier = completed_ticket(world)
+    result = intake_with_token(T0 + 2 * H, external_id="AGAIN-2", category="sampah")
+    assert result.repeat_of_id is None and flags(earlier) == []
