@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 
+from ..clock import to_jakarta
 from ..domain.workflow import Actor, Status
 from ..extensions import db
-from ..models import Category, Channel, Photo, Ticket, TicketEventRow, Unit
+from ..models import Category, Channel, Photo, RatingToken, Ticket, TicketEventRow, Unit, User
 from ..scope import ticket_scope
 
 PAGE_SIZE = 50
@@ -170,6 +172,8 @@ def public_view(ticket: Ticket, *, base_url: str) -> dict[str, Any]:
         "status": status.value,
         "status_label": status.label,
         "status_type": status.type.value,
+        # Where the report is on the citizen's four steps (received, handled, validated, done).
+        "stage": public_stage(status, ticket.reopen_confirmed),
         "category": ticket.category.code,
         "category_name": ticket.category.name,
         "kelurahan": names.get(ticket.kelurahan_id) if ticket.kelurahan_id else None,
@@ -183,4 +187,227 @@ def public_view(ticket: Ticket, *, base_url: str) -> dict[str, Any]:
         "completed_at": ticket.completed_at.isoformat() if ticket.completed_at else None,
         "ews_at": ticket.ews_at.isoformat() if ticket.ews_at else None,
         "evidence_photos": [f"{base_url}/p/{pid}" for pid in evidence],
+        "timeline": public_timeline(ticket.id),
     }
+
+
+def public_stage(status: Status, reopen_confirmed: bool) -> str:
+    """received | handling | validation | done | rejected."""
+    if status is Status.WAITING:
+        return "received"
+    if status is Status.VERIFIED:
+        return "done"
+    if status is Status.REJECTED:
+        return "rejected"
+    if status is Status.AWAITING_VALIDATION or (status is Status.REOPENED and not reopen_confirmed):
+        return "validation"
+    return "handling"
+
+
+# --- the public timeline -------------------------------------------------------------
+
+MONTHS_FULL_ID = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
+PUBLIC_REVIEW_REASONS = {
+    "low_rating": "penilaian pelapor rendah",
+    "sample": "terpilih dalam sampel pemeriksaan mingguan",
+    "repeat_report": "masalah yang sama dilaporkan lagi",
+}
+
+
+def _tanggal(iso: object) -> str:
+    """'15 Desember 2026' (Jakarta date) from a stored ISO timestamp."""
+    if not isinstance(iso, str):
+        return "—"
+    local = to_jakarta(datetime.fromisoformat(iso))
+    assert local is not None
+    return f"{local.day} {MONTHS_FULL_ID[local.month - 1]} {local.year}"
+
+
+def public_timeline(ticket_id: int) -> list[dict[str, Any]]:
+    """What happened to a report, in plain Indonesian, for anyone to read.
+
+    Built from the history's event kinds and the units involved only: no
+    notes, no comments, no staff names and nothing about the reporter (a note
+    or a comment may name or describe people). Notes and escalations are
+    internal and left out.
+    """
+    rows = db.session.execute(
+        select(
+            TicketEventRow.kind,
+            TicketEventRow.at,
+            TicketEventRow.actor_user_id,
+            TicketEventRow.data,
+        )
+        .where(TicketEventRow.ticket_id == ticket_id)
+        .order_by(TicketEventRow.at, TicketEventRow.id)
+    ).all()
+    unit_ids: set[int] = set()
+    user_ids: set[int] = set()
+    duplicate_ids: set[int] = set()
+    channel_codes: set[str] = set()
+    for kind, _at, user_id, data in rows:
+        data = data or {}
+        unit_ids |= {v for k, v in data.items() if k.endswith("unit_id") and isinstance(v, int)}
+        unit_ids |= {u for u in data.get("unit_ids", []) if isinstance(u, int)}
+        if user_id is not None and kind in ("verified", "reopened", "field_check_requested"):
+            user_ids.add(user_id)
+        if isinstance(data.get("duplicate_of_id"), int):
+            duplicate_ids.add(data["duplicate_of_id"])
+        if isinstance(data.get("channel"), str):
+            channel_codes.add(data["channel"])
+    body_of: dict[int, int] = {}
+    if user_ids:
+        body_of = {
+            uid: unit_id
+            for uid, unit_id in db.session.execute(
+                select(User.id, User.unit_id).where(User.id.in_(user_ids))
+            )
+            if unit_id is not None
+        }
+        unit_ids |= set(body_of.values())
+    names = unit_names(unit_ids)
+    channels = (
+        dict(
+            db.session.execute(
+                select(Channel.code, Channel.name).where(Channel.code.in_(channel_codes))
+            ).all()
+        )
+        if channel_codes
+        else {}
+    )
+    duplicates = (
+        dict(
+            db.session.execute(
+                select(Ticket.id, Ticket.tracking).where(Ticket.id.in_(duplicate_ids))
+            ).all()
+        )
+        if duplicate_ids
+        else {}
+    )
+
+    out: list[dict[str, Any]] = []
+    unit: str | None = None  # the lead unit at each point, replayed from the history
+
+    def add(kind: str, at: datetime, text: str, who: str | None) -> None:
+        out.append({"at": at.isoformat(), "kind": kind, "text": text, "unit": who})
+
+    for kind, at, user_id, data in rows:
+        data = data or {}
+        body = names.get(body_of.get(user_id, -1)) if user_id is not None else None
+        validator = body or "Validator"
+        match kind:
+            case "received":
+                unit = names.get(data.get("assigned_unit_id"))  # type: ignore[arg-type]
+                channel = channels.get(data.get("channel"), "kanal pengaduan")  # type: ignore[arg-type]
+                routed = (
+                    f" Diteruskan ke {unit}." if unit else " Menunggu diarahkan ke unit yang tepat."
+                )
+                add(kind, at, f"Laporan diterima melalui {channel}.{routed}", unit)
+            case "disposed":
+                unit = names.get(data.get("to_unit_id"))  # type: ignore[arg-type]
+                add(kind, at, f"Laporan dialihkan (disposisi) ke {unit or 'unit lain'}.", unit)
+            case "handed_back":
+                was = names.get(data.get("from_unit_id")) or unit  # type: ignore[arg-type]
+                unit = None
+                add(
+                    kind,
+                    at,
+                    f"{was or 'Unit'} menyatakan laporan bukan kewenangannya; "
+                    "laporan diarahkan ulang.",
+                    was,
+                )
+            case "work_started":
+                add(kind, at, f"{unit or 'Unit'} mulai mengerjakan laporan.", unit)
+            case "coordination_requested":
+                helpers = ", ".join(
+                    names[u] for u in data.get("unit_ids", []) if isinstance(u, int) and u in names
+                )
+                add(
+                    kind,
+                    at,
+                    f"{unit or 'Unit'} berkoordinasi dengan {helpers or 'unit lain'}.",
+                    unit,
+                )
+            case "ews_set":
+                add(
+                    kind,
+                    at,
+                    f"{unit or 'Unit'} menetapkan estimasi waktu selesai (EWS): "
+                    f"{_tanggal(data.get('ews_at'))}.",
+                    unit,
+                )
+            case "completed":
+                again = "" if data.get("first_completion", True) else " ulang"
+                add(
+                    kind,
+                    at,
+                    f"{unit or 'Unit'} menyelesaikan{again} pekerjaan dengan foto bukti; "
+                    "diserahkan ke validator.",
+                    unit,
+                )
+            case "rated":
+                add(kind, at, "Pelapor memberi penilaian atas penyelesaian.", None)
+            case "returned_for_review":
+                why = PUBLIC_REVIEW_REASONS.get(data.get("reason", ""), "pemeriksaan ulang")
+                add(
+                    kind,
+                    at,
+                    f"Penyelesaian dikembalikan ke validator untuk diperiksa ulang ({why}).",
+                    None,
+                )
+            case "field_check_requested":
+                add(kind, at, f"{validator} meminta verifikasi ke lapangan.", body)
+            case "verified":
+                field = " setelah verifikasi lapangan" if data.get("field_verified") else ""
+                add(
+                    kind, at, f"{validator} memvalidasi penyelesaian{field}: laporan selesai.", body
+                )
+            case "reopened":
+                add(
+                    kind,
+                    at,
+                    f"{validator} membuka kembali laporan: {unit or 'unit'} harus mengerjakan "
+                    f"ulang paling lambat {_tanggal(data.get('redo_due_at'))}.",
+                    body,
+                )
+            case "rejected":
+                dup = duplicates.get(data.get("duplicate_of_id"))  # type: ignore[arg-type]
+                text = (
+                    f"Laporan ditutup sebagai duplikat laporan {dup}."
+                    if dup
+                    else "Laporan ditolak."
+                )
+                add(kind, at, text, None)
+            case _:
+                pass  # notes and escalations are internal
+    return out
+
+
+@dataclass(frozen=True)
+class RatingLink:
+    ticket_id: int
+    used_at: datetime | None
+
+
+def rating_link(token_hash: str) -> RatingLink | None:
+    """A rating link's ticket and whether it was used (by the token's hash)."""
+    row = db.session.execute(
+        select(RatingToken.ticket_id, RatingToken.used_at).where(
+            RatingToken.token_hash == token_hash
+        )
+    ).first()
+    return RatingLink(row.ticket_id, row.used_at) if row is not None else None

@@ -58,13 +58,14 @@ def register_views(app: Flask) -> None:
     from ..extensions import login_manager
     from ..live.sockets import register_socket_handlers
     from ..models import User
-    from . import api, auth, board, public, tickets
+    from . import api, auth, board, public, tickets, validation
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(tickets.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(board.bp)
+    app.register_blueprint(validation.bp)
     register_socket_handlers()
     app.jinja_env.filters["wib"] = wib
     app.jinja_env.filters["status_label"] = status_label

@@ -1,14 +1,19 @@
-"""Public pages, no log-in: a ticket's tracking page and its evidence photos."""
+"""Public pages, no log-in: a ticket's tracking page, its evidence photos, and
+the reporter's one-time rating link."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, make_response, render_template, request
 from flask.wrappers import Response
 
+from .. import clock
 from ..domain.tracking import normalise_tracking
+from ..live.publisher import publish
 from ..queries import tickets as q
+from ..services import validation
+from ..services.errors import Conflict, InvalidTransition
 from .api import base_url
 
 bp = Blueprint("public", __name__)
@@ -16,7 +21,7 @@ bp = Blueprint("public", __name__)
 
 @bp.route("/t/<tracking>")
 def ticket(tracking: str) -> Any:
-    """What anyone may know about a report: status, area, unit — never the reporter."""
+    """What anyone may know about a report: status, area, units, what happened; never who."""
     row = q.by_tracking(normalise_tracking(tracking))
     if row is None:
         abort(404)
@@ -35,43 +40,60 @@ def photo(photo_id: int) -> Response:
     return response
 
 
-@bp.route("/r/<token>", methods=["GET", "POST"])
-def rate(token: str) -> Any:
-    """The reporter's one-time rating link: 1-5 stars, fixed or not (a reason if not)."""
-    from .. import clock
-    from ..live.publisher import publish
-    from ..services import validation
-    from ..services.errors import Conflict, InvalidTransition
+def _private(body: str, status: int = 200) -> Response:
+    """The rating page carries a secret in its URL: keep it out of caches,
+    search engines and Referer headers."""
+    response = make_response(body, status)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
-    ticket = validation.ticket_for_rating_token(token)
-    if ticket is None:
+
+@bp.route("/r/<token>", methods=["GET", "POST"])
+def rate(token: str) -> Response:
+    """The reporter's one-time rating link: really fixed or not (a reason if not), 1-5 stars."""
+    link = q.rating_link(validation.token_hash(token))
+    ticket = validation.ticket_for_rating_token(token) if link is not None else None
+    if link is None or ticket is None:
         abort(404)
     view = q.public_view(ticket, base_url=base_url())
+
+    def page(status: int = 200, **context: Any) -> Response:
+        return _private(
+            render_template("public/rate.html", view=view, token=token, **context), status
+        )
+
+    if link.used_at is not None:
+        # Used already: say so plainly, on GET and on a second POST alike.
+        return page(409 if request.method == "POST" else 200, used_at=link.used_at)
     if request.method == "GET":
-        return render_template("public/rate.html", view=view, token=token)
+        return page()
     form = request.form
     errors: dict[str, str] = {}
+    answer = form.get("fixed")
+    if answer not in ("yes", "no"):
+        errors["fixed"] = "Pilih salah satu: sudah selesai, atau belum selesai."
+    fixed = answer == "yes"
     try:
         rating = int(form.get("rating", ""))
     except ValueError:
         rating = 0
     if not 1 <= rating <= 5:
         errors["rating"] = "Pilih nilai 1 sampai 5."
-    fixed = form.get("fixed") != "no"
     comment = (form.get("comment") or "").strip()
-    if not fixed and not comment:
-        errors["comment"] = "Ceritakan apa yang belum selesai."
+    if answer == "no" and not comment:
+        errors["comment"] = "Ceritakan apa yang belum selesai, agar validator dapat memeriksanya."
+    if len(comment) > 2000:
+        errors["comment"] = "Paling banyak 2000 karakter."
     if errors:
-        return render_template(
-            "public/rate.html", view=view, token=token, errors=errors, form=form
-        ), 422
+        return page(422, errors=errors, form=form)
     try:
         validation.rate_with_token(
             token, rating=rating, fixed=fixed, comment=comment, now=clock.now(), publish=publish
         )
     except (Conflict, InvalidTransition) as exc:
         message = exc.message if isinstance(exc, Conflict) else exc.reason
-        return render_template(
-            "public/rate.html", view=view, token=token, errors={"form": message}, form=form
-        ), 409
-    return render_template("public/rate.html", view=view, token=token, done=True)
+        return page(409, errors={"form": message}, form=form)
+    low = (not fixed) or rating <= int(current_app.config["RATING_THRESHOLD"])
+    return page(done=True, low=low)

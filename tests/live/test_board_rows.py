@@ -18,6 +18,7 @@ from dashboard.domain.workflow import Actor
 from dashboard.extensions import db, socketio
 from dashboard.live import publisher
 from dashboard.queries import board as q
+from dashboard.services import validation
 from dashboard.services import workflow as svc
 from tests.conftest import T0
 from tests.factories import World, build_world, new_ticket, photo_bytes
@@ -105,6 +106,7 @@ def test_after_a_confirmed_reopen_the_row_shows_the_redo_deadline(world: World) 
         now=T0 + timedelta(days=2),
         publish=svc.no_publish,
     )
+    validation.reopen_low_rated(now=T0 + timedelta(days=2), publish=svc.no_publish)
     waiting_for_validator = q.board_row(tid)
     assert waiting_for_validator["status"] == "reopened"
     assert waiting_for_validator["owes_work"] is False  # the unit cannot act yet

@@ -130,3 +130,31 @@ def test_tracking_numbers_are_readable_and_reproducible_from_a_seed() -> None:
     assert a == make_tracking(T, random.Random(1))
     assert a.startswith("JKT-2611-") and len(a) == 15
     assert set(a[-6:]) <= set(ALPHABET) and not set("ILOU") & set(a[-6:])
+
+
+@pytest.mark.parametrize(
+    ("score", "letter"),
+    [
+        (100, "A"),
+        (88.31, "A"),
+        (88.30, "B"),
+        (76.61, "B"),
+        (76.60, "C"),
+        (65.0, "C"),
+        (64.99, "D"),
+        (25, "D"),
+    ],
+)
+def test_quality_scale_grades_at_its_published_floors(score: float, letter: str) -> None:
+    from dashboard.domain.kpis import grade
+
+    assert grade(score).letter == letter
+
+
+def test_jakarta_2019_satisfaction_converts_to_the_published_scales() -> None:
+    from dashboard.domain.kpis import rating_to_scale4, rating_to_scale100
+
+    # DESIGN.md: 3.09 / 4 ≈ 77.23 / 100 (from the unrounded mean); 3.09 × 25 = 77.25.
+    mean = 1 + (3.09 - 1) / 0.75
+    assert round(rating_to_scale4(mean), 2) == 3.09
+    assert round(rating_to_scale100(mean), 2) == 77.25
