@@ -237,3 +237,46 @@ def test_an_event_published_by_a_job_process_reaches_the_board_through_redis(
     event, _ = client.wait_for(lambda e: e["id"] == tid and e["kind"] == "note")
     assert event["ticker"]["label"] == "Teguran MRO ke unit"
     assert event["row"]["version"] > 1
+
+
+def test_validator_decisions_reach_the_boards_of_their_scope(live: LiveBoard) -> None:
+    """Reopen and verify go through the service layer and show on every board that may see them."""
+    from dashboard.live.publisher import publish
+    from tests.factories import photo_bytes
+
+    mro = live.connect(session=live.session_for("mro"))
+    tim = live.connect(session=live.session_for("exec_tim"))
+    sel = live.connect(session=live.session_for("validator_sel"))
+    tid = _ticket_id(live, _tracking(live.post_ticket(**AT_UTAN_KAYU)))
+    officer, validator = actor(live.app, "officer_a"), actor(live.app, "validator_tim")
+    with live.app.app_context():
+        svc.start_work(tid, actor=officer, now=clock.now(), publish=publish)
+        svc.complete(
+            tid,
+            note="ditambal",
+            photos=[photo_bytes()],
+            actor=officer,
+            now=clock.now(),
+            publish=publish,
+        )
+        svc.reopen(
+            tid, reason="foto lokasi lain", actor=validator, now=clock.now(), publish=publish
+        )
+        svc.start_work(tid, actor=officer, now=clock.now(), publish=publish)
+        svc.complete(
+            tid,
+            note="ditambal ulang",
+            photos=[photo_bytes()],
+            actor=officer,
+            now=clock.now(),
+            publish=publish,
+        )
+        svc.verify(
+            tid, note="", field_verified=False, actor=validator, now=clock.now(), publish=publish
+        )
+    for board in (mro, tim):
+        reopened, _ = board.wait_for(lambda e: e["id"] == tid and e["kind"] == "reopened")
+        assert reopened["row"]["status"] == "reopened"
+        verified, _ = board.wait_for(lambda e: e["id"] == tid and e["kind"] == "verified")
+        assert verified["row"] is None  # closed: it leaves the board
+    assert tid not in sel.ids()  # another kota's validator never hears of it
