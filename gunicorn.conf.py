@@ -14,6 +14,8 @@ worker_class = "gevent"
 workers = 1
 worker_connections = 2000
 timeout = 60
-graceful_timeout = 20
+# Board sockets never drain by themselves: waiting for them only delays the
+# restart; boards reconnect and resync from a snapshot anyway.
+graceful_timeout = 3
 accesslog = os.environ.get("PANTAU_ACCESS_LOG")  # None: no access log
 raw_env = ["PANTAU_SOCKETIO_ASYNC_MODE=gevent", "PANTAU_SCHEDULER=off"]

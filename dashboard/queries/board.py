@@ -452,6 +452,11 @@ def _read_snapshot(scope: BoardScope, now: datetime, build: Any) -> Any:
     one on PostgreSQL, a WAL read snapshot on SQLite), means every event
     with a higher id reaches the client as a delta after it subscribed.
     """
+    # Give the request's own pooled connection back first (the log-in or token
+    # lookup took it): a request holding one connection while it waits for a
+    # second deadlocks the pool once a stampede of boards fills it (measured:
+    # 500 reconnecting boards on gunicorn+gevent got HTTP 500 after 30 s).
+    db.session.close()
     with db.engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             conn.execution_options(isolation_level="REPEATABLE READ")

@@ -7,6 +7,7 @@ import gzip
 import hashlib
 import json
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -386,3 +387,31 @@ def test_a_warning_without_text_is_refused_into_the_alert_slot(
     assert response.status_code == 409
     assert response.headers["HX-Retarget"] == "#alerts"
     assert len(_history(sqlite_app, places_sqlite.utan_kayu)) == 1
+
+
+def test_a_snapshot_needs_only_one_pooled_connection(tmp_path) -> None:
+    """The request's own connection goes back before the snapshot takes one: with a pool
+    of one, a snapshot request must not wait on itself (it did: HTTP 500 after a stampede)."""
+    from tests.conftest import make_app
+    from tests.factories import PASSWORD, build_world
+
+    options = {"pool_size": 1, "max_overflow": 0, "pool_timeout": 2}
+    answers: list = []
+    gen = make_app("sqlite", tmp_path, {"SQLALCHEMY_ENGINE_OPTIONS": options})
+    app = next(gen)
+    try:
+        with app.app_context():
+            build_world(T0)
+        client = app.test_client()
+        client.post("/login", data={"username": "mro", "password": PASSWORD})
+        # Bounded: without the fix the request waits on itself, and the suite must fail, not hang.
+        worker = threading.Thread(
+            target=lambda: answers.append(client.get("/board/snapshot.json")), daemon=True
+        )
+        worker.start()
+        worker.join(15)
+        assert answers, "the snapshot request is stuck waiting for a second pooled connection"
+        assert answers[0].status_code == 200 and "tickets" in answers[0].get_json()
+    finally:
+        if answers:
+            gen.close()
