@@ -962,6 +962,13 @@ def main() -> None:
             raise SystemExit(f"refusing a non-loopback service: {host}")
 
     from importlib.metadata import version
+    from importlib.util import find_spec
+
+    if find_spec("aiohttp") is None:
+        raise SystemExit(
+            "bench/push.py needs aiohttp for the AsyncClients: "
+            "pip install aiohttp (python-socketio[asyncio_client])"
+        )
 
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, Python "
