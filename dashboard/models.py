@@ -67,6 +67,12 @@ class UtcDateTime(TypeDecorator):
 # query repeats its WHERE clause as literals (a bound parameter defeats it).
 OPEN_TICKETS_SQL = "status NOT IN ('verified', 'rejected')"
 
+
+def unit_display_name(name: str, kind: str) -> str:
+    """'Kelurahan Menteng', 'Kecamatan Matraman'; other units by their own name."""
+    return f"{kind.capitalize()} {name}" if kind in ("kecamatan", "kelurahan") else name
+
+
 UNIT_KINDS = (
     "province",
     "kota",
@@ -121,9 +127,7 @@ class Unit(Model):
 
     @property
     def display_name(self) -> str:
-        if self.kind in ("kecamatan", "kelurahan"):
-            return f"{self.kind_label} {self.name}"
-        return self.name
+        return unit_display_name(self.name, self.kind)
 
 
 class Category(Model):

@@ -63,7 +63,7 @@ def unworked_level(clock_start: datetime, now: datetime) -> int:
 
 # Statuses in which the unit still owes the work (not done, not closed, not
 # waiting for a validator's decision on a low rating).
-_OWED = frozenset(
+OWED_STATUSES = frozenset(
     {
         Status.WAITING,
         Status.DISPOSITIONED,
@@ -108,7 +108,7 @@ class Due:
 
 
 def owes_work(c: Clocks) -> bool:
-    if c.status not in _OWED:
+    if c.status not in OWED_STATUSES:
         return False
     # A reopen after a low rating waits for the validator; the unit cannot act yet.
     return not (c.status is Status.REOPENED and not c.reopen_confirmed)

@@ -11,7 +11,17 @@ from sqlalchemy import func, select
 from ..clock import to_jakarta
 from ..domain.workflow import Actor, Status
 from ..extensions import db
-from ..models import Category, Channel, Photo, RatingToken, Ticket, TicketEventRow, Unit, User
+from ..models import (
+    Category,
+    Channel,
+    Photo,
+    RatingToken,
+    Ticket,
+    TicketEventRow,
+    Unit,
+    User,
+    unit_display_name,
+)
 from ..scope import ticket_scope
 
 PAGE_SIZE = 50
@@ -128,16 +138,7 @@ def unit_names(ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
     rows = db.session.execute(select(Unit.id, Unit.name, Unit.kind).where(Unit.id.in_(ids)))
-    return {
-        uid: (
-            f"Kelurahan {name}"
-            if kind == "kelurahan"
-            else f"Kecamatan {name}"
-            if kind == "kecamatan"
-            else name
-        )
-        for uid, name, kind in rows
-    }
+    return {uid: unit_display_name(name, kind) for uid, name, kind in rows}
 
 
 def categories() -> list[Category]:

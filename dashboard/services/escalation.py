@@ -32,7 +32,7 @@ from ..models import Escalation, Ticket, Unit
 from .errors import Conflict
 from .workflow import Publish, act
 
-OWED = tuple(s.value for s in sla._OWED)
+OWED = tuple(s.value for s in sla.OWED_STATUSES)
 
 
 @dataclass
