@@ -15,6 +15,52 @@ units_cli = AppGroup("units", help="Organisation units.")
 users_cli = AppGroup("users", help="Staff accounts.")
 keys_cli = AppGroup("keys", help="Channel API keys.")
 jobs_cli = AppGroup("jobs", help="Scheduler jobs (escalation, ...).")
+kpi_cli = AppGroup("kpi", help="The KPI rollup: verify it against the tickets, rebuild it.")
+
+
+@kpi_cli.command("verify")
+@click.option("--show", default=20, show_default=True, help="Mismatching rows to print.")
+def kpi_verify(show: int) -> None:
+    """Recount every KPI from the tickets and compare with the stored rollup.
+
+    Exits 1 when any counter of any row differs.
+    """
+    import time
+
+    from .services import kpi
+
+    started = time.perf_counter()
+    result = kpi.verify(limit=show)
+    seconds = time.perf_counter() - started
+    click.echo(
+        f"Recounted {result.rows_expected:,} rollup rows from the tickets; "
+        f"{result.rows_stored:,} stored ({seconds:.1f} s)."
+    )
+    if result.ok:
+        click.echo("Rollup agrees with the tickets.")
+        return
+    for (dim, key_id, sub_id, day), diff in result.mismatches:
+        shown = ", ".join(f"{k}: recount {w} stored {g}" for k, (w, g) in diff.items())
+        click.echo(f"  {dim} {key_id}/{sub_id} {day}: {shown}")
+    raise click.ClickException(
+        "the KPI rollup does not agree with the tickets; run `flask kpi rebuild`"
+    )
+
+
+@kpi_cli.command("rebuild")
+@click.option("--if-empty", is_flag=True, help="Only when the rollup holds no rows yet.")
+def kpi_rebuild(if_empty: bool) -> None:
+    """Replace the rollup with a recount from the tickets (after a bulk load or an upgrade)."""
+    import time
+
+    from .services import kpi
+
+    if if_empty and not kpi.is_empty():
+        click.echo("KPI rollup already built.")
+        return
+    started = time.perf_counter()
+    rows = kpi.rebuild()
+    click.echo(f"KPI rollup rebuilt: {rows:,} rows in {time.perf_counter() - started:.1f} s.")
 
 
 @jobs_cli.command("run")
@@ -129,5 +175,5 @@ def issue_key(channel: str, label: str) -> None:
 def register_cli(app: Flask) -> None:
     from .demo.commands import demo_cli
 
-    for group in (units_cli, users_cli, keys_cli, jobs_cli, demo_cli):
+    for group in (units_cli, users_cli, keys_cli, jobs_cli, kpi_cli, demo_cli):
         app.cli.add_command(group)

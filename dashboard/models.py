@@ -6,7 +6,7 @@ relationship to it is ``lazy="raise"`` so it is never loaded by accident.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from flask_login import UserMixin
@@ -15,6 +15,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -30,6 +31,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
+from .domain import kpis
 from .domain.workflow import Confidentiality, Role, Status
 from .extensions import Base, db
 
@@ -283,6 +285,13 @@ class Ticket(Model):
     # clock restarts); the escalations table stays the exactly-once guard.
     escalation_flags: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     rating: Mapped[int | None] = mapped_column(Integer)
+    # KPI facts that outlive the current clocks (domain/kpis.py TicketFacts):
+    # every escalation level ever raised, confirmed reopens, the outcome of the
+    # first validation, and minutes from receipt to the first completion.
+    escalations_ever: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    reopens: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    first_validation: Mapped[str | None] = mapped_column(String(16))
+    handling_min: Mapped[int | None] = mapped_column(Integer)
     # A low rating (or "not fixed") of the current completion, waiting for the
     # reopen-low-rated job to send the completion back to validation.
     low_rated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -329,6 +338,8 @@ class Ticket(Model):
         Index("ix_tickets_received", "received_at"),
         # "completed today" on every board and the KPI pages.
         Index("ix_tickets_first_completed", "first_completed_at"),
+        # The median handling time of a period reads these two, not the table.
+        Index("ix_tickets_first_completed_handling", "first_completed_at", "handling_min"),
         # Only open tickets are scanned by the escalation sweep and the board.
         Index(
             "ix_tickets_open_clock",
@@ -500,3 +511,34 @@ class Rating(Model):
     at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     __table_args__ = (CheckConstraint("rating BETWEEN 1 AND 5", name="ck_ratings_range"),)
+
+
+class KpiDaily(Model):
+    """The daily KPI rollup: one row per dimension key per WIB day.
+
+    Maintained in the same transaction as every ticket change (services.kpi);
+    ``flask kpi verify`` recounts it from the tickets. Dimensions and counters
+    are defined in ``domain.kpis`` (DIMS, COUNTERS).
+    """
+
+    __tablename__ = "kpi_daily"
+    dim: Mapped[str] = mapped_column(String(8), primary_key=True)
+    key_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    sub_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+    __table_args__ = (Index("ix_kpi_daily_dim_day", "dim", "day"),)
+
+
+for _name in kpis.COUNTERS:
+    setattr(
+        KpiDaily,
+        _name,
+        mapped_column(
+            _name,
+            BigInteger if _name.endswith(("handling_min", "rating_sum")) else Integer,
+            nullable=False,
+            default=0,
+            server_default="0",
+        ),
+    )

@@ -49,6 +49,40 @@ def ticket_scope(actor: Actor) -> ColumnElement[bool]:
     return false()  # pragma: no cover
 
 
+# --- KPI pages: which figures a person may see -----------------------------------
+#
+# Figures are counts, not tickets, but they are scoped the same way: a walikota
+# sees their kota, a unit's officers their unit and the units below it. The
+# tickets behind a figure are always listed through ``ticket_scope`` as well.
+
+
+def kpi_areas(actor: Actor) -> frozenset[int] | None:
+    """The kota whose area summary ``actor`` may see; None = the province and every kota."""
+    if actor.kind is not ActorKind.USER or actor.role is None:
+        return frozenset()
+    match actor.role:
+        case Role.ADMIN | Role.MRO:
+            return None
+        case Role.EXECUTIVE | Role.VALIDATOR:
+            return None if actor.kota_id is None else frozenset({actor.kota_id})
+    return frozenset()
+
+
+def kpi_unit_visible(actor: Actor, unit_id: int, ancestors: tuple[int, ...]) -> bool:
+    """May ``actor`` see the KPI page of a unit whose ancestors (nearest first) are given?"""
+    if actor.kind is not ActorKind.USER or actor.role is None:
+        return False
+    chain = (unit_id, *ancestors)
+    match actor.role:
+        case Role.ADMIN | Role.MRO:
+            return True
+        case Role.EXECUTIVE | Role.VALIDATOR:
+            return actor.kota_id is None or actor.kota_id in chain
+        case Role.OFFICER:
+            return actor.unit_id is not None and actor.unit_id in chain
+    return False  # pragma: no cover
+
+
 def actor_for_user(user: object) -> Actor:
     """The domain's view of a logged-in staff member."""
     from .models import User

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -81,6 +82,11 @@ def load(n_tickets: int, seed: int, if_empty: bool) -> None:
         click.echo(
             "Status now: " + ", ".join(f"{k} {v:,}" for k, v in sorted(stats.status_counts.items()))
         )
+        from ..services import kpi
+
+        started = time.perf_counter()
+        rows = kpi.rebuild()
+        click.echo(f"KPI rollup rebuilt: {rows:,} rows in {time.perf_counter() - started:.1f} s.")
 
     text = credentials_text(accounts, keys, now)
     if accounts or keys:

@@ -1076,6 +1076,8 @@ class _Generator:
         d.clock_stopped_at = None
         d.escalation_ack_at = None
         d.escalation_flags = 0
+        d.escalations_ever = 0
+        d.reopens = 0
         d.low_rated_at = None
         d.validation_due_at = None
         d.field_check_requested_at = None

@@ -24,7 +24,7 @@ from ..domain.tracking import make_tracking
 from ..domain.workflow import Actor, Confidentiality, Status
 from ..extensions import db
 from ..models import Category, Channel, Reporter, Ticket, Unit
-from . import validation
+from . import kpi, validation
 from .errors import InvalidInput
 from .workflow import Publish, history_row, scoped, store_photos
 
@@ -211,6 +211,7 @@ def receive_report(
     if earlier is not None:
         ticket.repeat_of_id = earlier.id
     token = validation.issue_rating_token(ticket.id, now=now) if rating_link else None
+    kpi.record_change(ticket.id, None)
     db.session.commit()
     result = IntakeResult(
         ticket.id,

@@ -18,12 +18,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..database import begin_write
 from ..domain import events as ev
-from ..domain import sla
+from ..domain import kpis, sla
 from ..domain import workflow as wf
 from ..domain.workflow import Actor, Status
 from ..extensions import db
 from ..models import Photo, Ticket, TicketEventRow, TicketSupport, Unit
 from ..scope import ticket_scope
+from . import kpi as kpi_rollup
 from . import photos as photo_rules
 from .errors import Conflict, InvalidInput, NotFound
 
@@ -136,6 +137,7 @@ def apply_event(ticket: Ticket, event: ev.TicketEvent) -> None:
             if ticket.first_completed_at is None:
                 ticket.first_completed_at = at
                 ticket.completion_margin_min = sla.margin_minutes(ticket.completion_due_at, at)
+                ticket.handling_min = kpis.minutes_between(ticket.received_at, at)
         case ev.TicketRated():
             ticket.rating = event.rating
             if event.low:
@@ -146,11 +148,16 @@ def apply_event(ticket: Ticket, event: ev.TicketEvent) -> None:
         case ev.FieldCheckRequested():
             ticket.field_check_requested_at = at
         case ev.TicketVerified():
+            if ticket.first_validation is None:
+                ticket.first_validation = "verified"
             ticket.validated_at = at
             ticket.closed_at = at
             ticket.validation_due_at = None
             ticket.field_check_requested_at = None
         case ev.TicketReopened():
+            if ticket.first_validation is None:
+                ticket.first_validation = "reopened"
+            ticket.reopens = (ticket.reopens or 0) + 1
             ticket.validated_at = at
             ticket.validation_due_at = None
             ticket.field_check_requested_at = None
@@ -163,9 +170,9 @@ def apply_event(ticket: Ticket, event: ev.TicketEvent) -> None:
             ticket.closed_at = at
             ticket.duplicate_of_id = event.duplicate_of_id
         case ev.TicketEscalated():
-            ticket.escalation_flags = (ticket.escalation_flags or 0) | sla.ESCALATION_BITS[
-                event.level
-            ]
+            bit = sla.ESCALATION_BITS[event.level]
+            ticket.escalation_flags = (ticket.escalation_flags or 0) | bit
+            ticket.escalations_ever = (ticket.escalations_ever or 0) | bit
             level = {"level1": 1, "level2": 2}.get(event.level)
             if level is not None and level > ticket.escalation_level:
                 ticket.escalation_level = level
@@ -205,8 +212,10 @@ def scoped(event: ev.TicketEvent, ticket: Ticket, row: TicketEventRow) -> ev.Tic
     )
 
 
-def commit_or_conflict() -> None:
+def commit_or_conflict(before_commit: Callable[[], None] | None = None) -> None:
     try:
+        if before_commit is not None:
+            before_commit()
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
@@ -235,6 +244,7 @@ def act(
     if expected_version is not None and ticket.version != expected_version:
         db.session.rollback()
         raise Conflict("Tiket ini baru saja diubah oleh orang lain. Muat ulang lalu coba lagi.")
+    kpi_before = kpi_rollup.facts_for(ticket.id)
     try:
         raised = escalations(ticket) if escalations is not None else None
         event = wf.transition(state_of(ticket, raised), action, actor, now)
@@ -251,7 +261,7 @@ def act(
     apply_event(ticket, event)
     if also is not None:
         also(ticket, event)
-    commit_or_conflict()
+    commit_or_conflict(lambda: kpi_rollup.record_change(ticket.id, kpi_before))
     event = scoped(event, ticket, row)
     publish(event)
     return event
