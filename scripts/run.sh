@@ -7,5 +7,7 @@ scripts/setup.sh
 export FLASK_APP=dashboard
 .venv/bin/flask db upgrade
 .venv/bin/flask demo load --if-empty --tickets "${PANTAU_DEMO_TICKETS:-50000}"
+# A database upgraded from before the KPI rollup existed gets it built once.
+.venv/bin/flask kpi rebuild --if-empty
 echo "Pantau: http://127.0.0.1:${PANTAU_PORT:-5000}  (log-ins: instance/demo-credentials.txt)"
 exec .venv/bin/python wsgi.py
