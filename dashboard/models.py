@@ -238,6 +238,9 @@ class Ticket(Model):
     payload_hash: Mapped[str | None] = mapped_column(String(64))
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
     description: Mapped[str] = mapped_column(Text)
+    # The description with personal data masked (domain.redaction), made at
+    # intake while the reporter's details are at hand: all that public pages show.
+    public_description: Mapped[str | None] = mapped_column(Text)
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
     address: Mapped[str | None] = mapped_column(String(300))

@@ -43,7 +43,7 @@ from sqlalchemy import func, insert, select, text
 from .. import reference as ref
 from ..clock import JAKARTA
 from ..domain import events as ev
-from ..domain import sla
+from ..domain import redaction, sla
 from ..domain import workflow as wf
 from ..domain.tracking import make_tracking
 from ..domain.workflow import Actor, ActorKind, Confidentiality, Role, Status
@@ -618,11 +618,16 @@ def _weighted_pick(rng: random.Random, items: Sequence[tuple[str, float]]) -> st
 
 
 class _Generator:
-    def __init__(self, n: int, seed: int, now: datetime, progress: Progress | None) -> None:
+    def __init__(
+        self, n: int, seed: int, now: datetime, progress: Progress | None, days: int = DAYS
+    ) -> None:
         if now.tzinfo is None:
             raise ValueError("now must be an aware datetime")
+        if days < 2:
+            raise ValueError("days must be at least 2")
         self.n = n
         self.now = now
+        self.days = days
         self.rng = random.Random(seed)
         self.progress = progress
         self.threshold = int(current_app.config.get("RATING_THRESHOLD", RATING_THRESHOLD_DEFAULT))
@@ -773,7 +778,7 @@ class _Generator:
         today = now_local.date()
         midnights = [
             datetime(d.year, d.month, d.day, tzinfo=JAKARTA)
-            for d in (today - timedelta(days=i) for i in range(DAYS - 1, -1, -1))
+            for d in (today - timedelta(days=i) for i in range(self.days - 1, -1, -1))
         ]
         codes = [c.code for c in self.cats]
         month_weights = []
@@ -1059,6 +1064,7 @@ class _Generator:
         d.payload_hash = None
         d.category_id = cat.id
         d.description = description
+        d.public_description = redaction.redact(description)
         d.lat, d.lon, d.address = lat, lon, address
         d.kelurahan_id = kel.id if kel else None
         d.kota_id = kel.kota_id if kel else None
@@ -1539,14 +1545,21 @@ class _Generator:
 
 
 def generate_tickets(
-    n: int, *, seed: int, now: datetime, progress: Progress | None = None
+    n: int,
+    *,
+    seed: int,
+    now: datetime,
+    progress: Progress | None = None,
+    days: int = DAYS,
 ) -> GenerateStats:
     """Fill the year ending at `now` with `n` demo tickets and their histories.
 
     Needs the reference data (``seed.seed_reference``); uses the demo accounts
     for actors when they exist. Reproducible: the same `n`, `seed` and `now`
     give the same tickets. Commits one transaction per batch of tickets.
+    ``days`` spreads the tickets over that many days ending at `now` instead of
+    a year (``bench/kpi.py`` uses 1826: five years).
     """
     if n <= 0:
         return GenerateStats(tickets=0, events=0, reporters=0, seconds=0.0)
-    return _Generator(n, seed, now, progress).run()
+    return _Generator(n, seed, now, progress, days).run()

@@ -191,9 +191,11 @@ def parse_reporter(value: Any, errors: dict[str, str]) -> ReporterInput:
     if flags["anonymous"]:
         # Anonim: nothing that identifies the reporter is kept, not even hashed.
         return ReporterInput(None, None, None, Confidentiality.ANONYMOUS)
-    # Everything else is rahasia: the safe choice. `confidential: false` does not
-    # expose the identity to the handling unit or the public either.
-    return ReporterInput(name, phone, email, Confidentiality.CONFIDENTIAL)
+    # Rahasia unless the reporter said otherwise. `confidential: false` (biasa)
+    # publishes the redacted description; the identity stays hidden from the
+    # handling unit and the public either way.
+    level = Confidentiality.CONFIDENTIAL if flags["confidential"] else Confidentiality.PUBLIC
+    return ReporterInput(name, phone, email, level)
 
 
 def parse_report(

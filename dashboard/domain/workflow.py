@@ -136,10 +136,22 @@ class Confidentiality(enum.StrEnum):
 
     CONFIDENTIAL = "confidential"  # rahasia: identity kept, hidden from unit and public
     ANONYMOUS = "anonymous"  # anonim: no identity stored at all
+    # biasa: identity kept and hidden from the unit and the public like rahasia,
+    # but the (redacted) description is published on the transparency portal.
+    PUBLIC = "public"
 
     @property
     def label(self) -> str:
-        return {"confidential": "Rahasia", "anonymous": "Anonim"}[self.value]
+        return {"confidential": "Rahasia", "anonymous": "Anonim", "public": "Biasa"}[self.value]
+
+    @property
+    def keeps_identity(self) -> bool:
+        return self is not Confidentiality.ANONYMOUS
+
+    @property
+    def description_public(self) -> bool:
+        """May the (redacted) description appear on public pages and Open311?"""
+        return self is not Confidentiality.CONFIDENTIAL
 
 
 @dataclass(frozen=True)

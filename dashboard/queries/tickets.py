@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from ..clock import to_jakarta
-from ..domain.workflow import Actor, Status
+from ..domain import redaction
+from ..domain.workflow import Actor, Confidentiality, Status
 from ..extensions import db
 from ..models import (
     Category,
@@ -162,7 +163,7 @@ def by_tracking(tracking: str) -> Ticket | None:
 
 def public_view(ticket: Ticket, *, base_url: str) -> dict[str, Any]:
     """What anyone may know about a ticket: no reporter data, ever."""
-    confidential_detail = ticket.confidentiality == "confidential"
+    shows_description = Confidentiality(ticket.confidentiality).description_public
     evidence = [p.id for p in photos(ticket.id) if p.purpose == "evidence"]
     unit_ids = {u for u in (ticket.assigned_unit_id, ticket.kelurahan_id, ticket.kota_id) if u}
     names = unit_names(unit_ids)
@@ -182,7 +183,7 @@ def public_view(ticket: Ticket, *, base_url: str) -> dict[str, Any]:
         "handling_unit": names.get(ticket.assigned_unit_id) if ticket.assigned_unit_id else None,
         "channel": ticket.channel.code,
         # Rahasia reports: category, area and status only (the description may name people).
-        "description": None if confidential_detail else ticket.description,
+        "description": public_description(ticket) if shows_description else None,
         "reported_at": ticket.reported_at.isoformat(),
         "received_at": ticket.received_at.isoformat(),
         "completed_at": ticket.completed_at.isoformat() if ticket.completed_at else None,
@@ -190,6 +191,13 @@ def public_view(ticket: Ticket, *, base_url: str) -> dict[str, Any]:
         "evidence_photos": [f"{base_url}/p/{pid}" for pid in evidence],
         "timeline": public_timeline(ticket.id),
     }
+
+
+def public_description(ticket: Ticket) -> str:
+    """The description as the public may read it (personal data masked)."""
+    if ticket.public_description is not None:
+        return ticket.public_description
+    return redaction.redact(ticket.description)
 
 
 def public_stage(status: Status, reopen_confirmed: bool) -> str:

@@ -18,10 +18,10 @@ from sqlalchemy.exc import IntegrityError
 
 from ..database import begin_write
 from ..domain import events as ev
-from ..domain import routing, sla
+from ..domain import redaction, routing, sla
 from ..domain.intake import ReportInput
 from ..domain.tracking import make_tracking
-from ..domain.workflow import Actor, Confidentiality, Status
+from ..domain.workflow import Actor, Status
 from ..extensions import db
 from ..models import Category, Channel, Reporter, Ticket, Unit
 from . import kpi, validation
@@ -148,7 +148,7 @@ def receive_report(
     reporter_row = None
     reporter_hash = None
     r = report.reporter
-    if r.confidentiality is Confidentiality.CONFIDENTIAL and r.has_identity:
+    if r.confidentiality.keeps_identity and r.has_identity:
         reporter_hash = contact_hash(r.name, r.phone, r.email)
         reporter_row = Reporter(
             name=r.name, phone=r.phone, email=r.email, contact_hash=reporter_hash, created_at=now
@@ -162,6 +162,11 @@ def receive_report(
         payload_hash=payload_hash,
         category_id=category.id,
         description=report.description,
+        # What the portal and Open311 may show, masked while the reporter's own
+        # details are at hand (public pages never read the reporter row).
+        public_description=redaction.redact(
+            report.description, names=[r.name], extra=[r.phone, r.email]
+        ),
         lat=report.lat,
         lon=report.lon,
         address=report.address,

@@ -96,9 +96,7 @@ def _detail_context(ticket_id: int) -> dict[str, Any]:
         )
         if wf.Dispose in allowed or wf.Coordinate in allowed
         else [],
-        "may_view_reporter": privacy.may_view_reporter(actor)
-        and ticket.confidentiality == "confidential"
-        and ticket.reporter_id is not None,
+        "may_view_reporter": privacy.may_view_reporter(actor) and ticket.reporter_id is not None,
         "now": clock.now(),
     }
 
@@ -253,6 +251,11 @@ class IntakeForm(FlaskForm):
             SelectChoice(
                 "confidential", "Rahasia — identitas disimpan, tidak terlihat oleh unit dan publik"
             ),
+            SelectChoice(
+                "public",
+                "Biasa — identitas disimpan dan dilindungi; uraian tampil di portal publik"
+                " setelah data pribadi disamarkan",
+            ),
             SelectChoice("anonymous", "Anonim — identitas tidak disimpan sama sekali"),
         ],
         default="confidential",
@@ -315,6 +318,7 @@ def new() -> Any:
                 "phone": form.reporter_phone.data or None,
                 "email": form.reporter_email.data or None,
                 "anonymous": form.privacy.data == "anonymous",
+                "confidential": form.privacy.data != "public",
             },
         }
         try:

@@ -49,9 +49,18 @@ def test_anonymous_reporter_keeps_no_identity_at_all() -> None:
     assert (report.reporter.name, report.reporter.phone, report.reporter.email) == (None,) * 3
 
 
-def test_confidential_false_still_keeps_the_identity_hidden() -> None:
+def test_confidential_false_is_biasa_identity_kept_description_public() -> None:
     report = parse_report(good(reporter={"name": "Budi", "confidential": False}), now=NOW)
+    assert report.reporter.confidentiality is Confidentiality.PUBLIC
+    assert report.reporter.name == "Budi"
+    assert report.reporter.confidentiality.keeps_identity
+    assert report.reporter.confidentiality.description_public
+
+
+def test_rahasia_is_the_default_and_hides_the_description() -> None:
+    report = parse_report(good(reporter={"name": "Budi"}), now=NOW)
     assert report.reporter.confidentiality is Confidentiality.CONFIDENTIAL
+    assert not report.reporter.confidentiality.description_public
 
 
 @pytest.mark.parametrize(
