@@ -62,6 +62,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         channel=app.config.get("SOCKETIO_CHANNEL", "flask-socketio"),
     )
 
+    from .security import register_security
+
+    register_security(app)
+
     from .views import register_views
 
     register_views(app)

@@ -15,6 +15,39 @@ units_cli = AppGroup("units", help="Organisation units.")
 users_cli = AppGroup("users", help="Staff accounts.")
 keys_cli = AppGroup("keys", help="Channel API keys.")
 jobs_cli = AppGroup("jobs", help="Scheduler jobs (escalation, ...).")
+privacy_cli = AppGroup("privacy", help="Reporter data: retention.")
+
+
+@privacy_cli.command("retention")
+@click.option(
+    "--months",
+    type=int,
+    default=None,
+    help="Erase reporter data of tickets verified more than this many months ago "
+    "(default: PANTAU_RETENTION_MONTHS, 24).",
+)
+@click.option("--dry-run", is_flag=True, help="Count what would be erased; change nothing.")
+def privacy_retention(months: int | None, dry_run: bool) -> None:
+    """Anonymise the reporters of long-verified tickets, keeping the statistics."""
+    from flask import current_app
+
+    from .services import privacy
+    from .services.errors import InvalidInput
+
+    months = months if months is not None else int(current_app.config["RETENTION_MONTHS"])
+    try:
+        result = privacy.anonymise_old_reporters(months=months, now=clock.now(), dry_run=dry_run)
+    except InvalidInput as exc:
+        raise click.BadParameter("; ".join(exc.errors.values()), param_hint="--months") from None
+    verb = "Would anonymise" if dry_run else "Anonymised"
+    click.echo(
+        f"{verb} the reporter data of {result.tickets:,} tickets verified before "
+        f"{result.cutoff:%Y-%m-%d %H:%M} UTC ({months} months); "
+        f"reporter rows {'linked' if dry_run else 'deleted'}: {result.reporters_deleted:,}; "
+        f"rating comments redacted: {result.ratings_redacted:,}."
+    )
+
+
 kpi_cli = AppGroup("kpi", help="The KPI rollup: verify it against the tickets, rebuild it.")
 
 
@@ -175,5 +208,5 @@ def issue_key(channel: str, label: str) -> None:
 def register_cli(app: Flask) -> None:
     from .demo.commands import demo_cli
 
-    for group in (units_cli, users_cli, keys_cli, jobs_cli, kpi_cli, demo_cli):
+    for group in (units_cli, users_cli, keys_cli, jobs_cli, kpi_cli, privacy_cli, demo_cli):
         app.cli.add_command(group)

@@ -16,6 +16,10 @@ ENV_KEYS = {
     "PANTAU_RATING_THRESHOLD": "RATING_THRESHOLD",
     "PANTAU_SOCKETIO_ASYNC_MODE": "SOCKETIO_ASYNC_MODE",
     "PANTAU_SOCKETIO_CHANNEL": "SOCKETIO_CHANNEL",
+    "PANTAU_OPEN311_JURISDICTION": "OPEN311_JURISDICTION",
+    "PANTAU_PROXY_FIX": "PROXY_FIX",
+    "PANTAU_RETENTION_MONTHS": "RETENTION_MONTHS",
+    "PANTAU_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
 }
 
 
@@ -43,6 +47,21 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "BABEL_DEFAULT_LOCALE": "id",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
         "PUBLIC_BASE_URL": None,  # e.g. https://pantau.jakarta.go.id; else the request's host
+        # Open311 GeoReport v2: the one jurisdiction this endpoint serves (its
+        # jurisdiction_id; the spec suggests the jurisdiction's website root).
+        "OPEN311_JURISDICTION": "jakarta.go.id",
+        # Rate limits per client address (Flask-Limiter syntax). Storage: REDIS_URL
+        # when set (shared by every process), else in memory.
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": None,
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATE_LIMIT_PUBLIC": "120 per minute",
+        "RATE_LIMIT_SEARCH": "30 per minute",
+        "RATE_LIMIT_FORM": "20 per hour",
+        "RATE_LIMIT_LOGIN": "10 per minute",
+        "PROXY_FIX": False,
+        # `flask privacy retention`: reporter data of tickets verified longer ago is erased.
+        "RETENTION_MONTHS": 24,
         # threading for the embedded run; gunicorn.conf.py sets gevent. Never left
         # to auto-detection, which would pick gevent whenever it is installed.
         "SOCKETIO_ASYNC_MODE": "threading",
@@ -54,9 +73,9 @@ def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, An
     for env, key in ENV_KEYS.items():
         if environ.get(env):
             value: Any = environ[env]
-            if key == "SESSION_COOKIE_SECURE":
+            if key in ("SESSION_COOKIE_SECURE", "PROXY_FIX"):
                 value = value.lower() in ("1", "true", "yes")
-            elif key == "RATING_THRESHOLD":
+            elif key in ("RATING_THRESHOLD", "RETENTION_MONTHS"):
                 value = int(value)
             out[key] = value
     return out

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    event,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -398,7 +399,11 @@ class TicketEventRow(Model):
     note: Mapped[str] = mapped_column(Text, default="")
     data: Mapped[dict] = mapped_column(JSON, default=dict)
 
-    __table_args__ = (Index("ix_ticket_events_ticket_at", "ticket_id", "at"),)
+    __table_args__ = (
+        Index("ix_ticket_events_ticket_at", "ticket_id", "at"),
+        # Open311 servicerequestupdates reads every ticket's changes in a time window.
+        Index("ix_ticket_events_at", "at"),
+    )
 
 
 class Photo(Model):
@@ -545,3 +550,31 @@ for _name in kpis.COUNTERS:
             server_default="0",
         ),
     )
+
+
+# The reporter access log is append-only in the database itself, not only in
+# the code: an UPDATE or DELETE (or TRUNCATE) is refused. The migration
+# a1c3e5f7b9d2 creates the same triggers.
+APPEND_ONLY_SQLITE = (
+    "CREATE TRIGGER IF NOT EXISTS reporter_access_log_no_update BEFORE UPDATE"
+    " ON reporter_access_log BEGIN SELECT RAISE(ABORT, 'reporter_access_log is append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS reporter_access_log_no_delete BEFORE DELETE"
+    " ON reporter_access_log BEGIN SELECT RAISE(ABORT, 'reporter_access_log is append-only'); END",
+)
+APPEND_ONLY_POSTGRESQL = (
+    "CREATE OR REPLACE FUNCTION pantau_append_only() RETURNS trigger LANGUAGE plpgsql AS"
+    " $$ BEGIN RAISE EXCEPTION 'append-only table: no UPDATE, DELETE or TRUNCATE'; END $$",
+    "CREATE TRIGGER reporter_access_log_append_only BEFORE UPDATE OR DELETE"
+    " ON reporter_access_log FOR EACH ROW EXECUTE FUNCTION pantau_append_only()",
+    "CREATE TRIGGER reporter_access_log_no_truncate BEFORE TRUNCATE"
+    " ON reporter_access_log FOR EACH STATEMENT EXECUTE FUNCTION pantau_append_only()",
+)
+
+
+def _append_only(target: Any, connection: Any, **_kw: Any) -> None:
+    statements = {"sqlite": APPEND_ONLY_SQLITE, "postgresql": APPEND_ONLY_POSTGRESQL}
+    for sql in statements.get(connection.dialect.name, ()):
+        connection.exec_driver_sql(sql)
+
+
+event.listen(ReporterAccess.__table__, "after_create", _append_only)

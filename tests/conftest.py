@@ -36,6 +36,8 @@ def _config(url: str, tmp_path: object) -> dict:
         "SERVER_NAME": "pantau.test",
         "SOCKETIO_ASYNC_MODE": "threading",
         "PASSWORD_HASH_FAST": True,
+        # Rate limits have their own tests (tests/http/test_security.py).
+        "RATELIMIT_ENABLED": False,
     }
 
 

@@ -13,7 +13,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .workflow import Confidentiality
@@ -38,6 +38,9 @@ KNOWN_FIELDS = {
 }
 REPORTER_FIELDS = {"name", "phone", "email", "confidential", "anonymous"}
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# C0 control characters other than tab and line breaks (PostgreSQL cannot even
+# store NUL), and lone surrogates (not encodable as UTF-8): refused, not stored.
+UNSAFE_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{5,20}$")
 
 
@@ -81,6 +84,11 @@ def in_jakarta(lat: float, lon: float) -> bool:
     return min_lat <= lat <= max_lat and min_lon <= lon <= max_lon
 
 
+def has_unsafe_characters(text: str) -> bool:
+    """Whether text holds characters that are refused everywhere (see UNSAFE_CHARACTERS)."""
+    return UNSAFE_CHARACTERS.search(text) is not None
+
+
 def payload_hash(payload: dict[str, Any]) -> str:
     """A stable hash of the payload, for idempotent re-delivery."""
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -103,6 +111,9 @@ def _text(
         return None
     if not isinstance(value, str):
         errors[key] = "harus berupa teks (must be a string)"
+        return None
+    if has_unsafe_characters(value):
+        errors[key] = "berisi karakter kontrol (contains control or invalid characters)"
         return None
     value = value.strip()
     if len(value) > max_len:
@@ -136,6 +147,10 @@ def parse_datetime(value: Any) -> datetime:
         raise ValueError("bukan tanggal ISO 8601 (not an ISO 8601 datetime)") from None
     if parsed.tzinfo is None:
         raise ValueError("harus menyertakan zona waktu, mis. +07:00 (must include a UTC offset)")
+    try:
+        parsed.astimezone(UTC)  # 0001-01-01T00:00+07:00 is a valid string but no storable instant
+    except OverflowError:
+        raise ValueError("di luar rentang tanggal (out of range)") from None
     return parsed
 
 

@@ -30,9 +30,14 @@ QUALITY_SCALE: tuple[tuple[float, str, str], ...] = (
 
 
 def grade(score_100: float) -> Grade:
-    """A score on 100 as the quality scale's grade (A Sangat Baik … D Tidak Baik)."""
+    """A score on 100 as the quality scale's grade (A Sangat Baik … D Tidak Baik).
+
+    Graded at the published precision (two decimals), so a score that is 65.00
+    by the formula is C even when floating point makes it 64.99999999999999.
+    """
+    shown = round(score_100, 2)
     for floor, letter, label in QUALITY_SCALE:
-        if score_100 >= floor:
+        if shown >= floor:
             return Grade(letter, label)
     return Grade("D", "Tidak Baik")
 
@@ -71,6 +76,7 @@ COHORT_COUNTERS: tuple[str, ...] = (
     "w_received",
     "cohort_completed",
     "w_cohort_completed",
+    "cohort_verified",
     "responded",
     "w_responded",
     "responded_ok",
@@ -178,6 +184,8 @@ def _cohort_values(f: TicketFacts, escalation_bits: Mapping[str, int]) -> dict[s
     if f.first_completed_at is not None:
         v["cohort_completed"] = 1
         v["w_cohort_completed"] = w
+    if f.status == Status.VERIFIED.value:
+        v["cohort_verified"] = 1
     if f.first_response_at is not None:
         v["responded"] = 1
         v["w_responded"] = w
@@ -288,6 +296,7 @@ class Figures:
     received: int
     reporters: int | None
     completed: int
+    verified: int  # received in the period and now Selesai (verified)
     completion_rate: float | None
     response_num: int
     response_den: int
@@ -354,6 +363,7 @@ def figures(
         received=t["received"],
         reporters=reporters,
         completed=completed,
+        verified=t["cohort_verified"],
         completion_rate=ratio(t["cohort_completed"], t["received"]),
         response_num=t["responded_ok"],
         response_den=response_den,

@@ -204,21 +204,21 @@ def _zero() -> dict[str, int]:
 # --- Live counts (the clock's part) --------------------------------------------------------
 
 
-def _overdue_cutoff(period: Period, now: datetime) -> tuple[datetime, bool]:
-    """Open tickets count as late once their deadline passed, and not after the period."""
-    return (now, True) if now < period.until else (period.until, False)
+def _overdue_cutoff(period: Period, now: datetime) -> datetime:
+    """Open tickets count as late once their deadline has passed (at the deadline
+    itself they are still on time), and only deadlines before the period's end."""
+    return min(now, period.until)
 
 
 def _open_overdue_clause(period: Period, now: datetime) -> ColumnElement[bool]:
-    cutoff, inclusive = _overdue_cutoff(period, now)
-    due = Ticket.completion_due_at <= cutoff if inclusive else Ticket.completion_due_at < cutoff
+    due = Ticket.completion_due_at < _overdue_cutoff(period, now)
     return and_(Ticket.first_completed_at.is_(None), due)
 
 
 def _not_yet_due_clause(period: Period, now: datetime) -> ColumnElement[bool]:
     return and_(
         Ticket.first_response_at.is_(None),
-        Ticket.response_due_at > now,
+        Ticket.response_due_at >= now,  # at the deadline itself: not yet late
         Ticket.received_at >= period.since,
         Ticket.received_at < period.until,
     )
@@ -293,7 +293,7 @@ def _median_handling_min(period: Period, where: ColumnElement[bool]) -> float | 
 class Scope:
     """What a set of figures counts: an area (province / kota) or a unit with its subtree."""
 
-    kind: str  # "province" | "kota" | "unit"
+    kind: str  # "province" | "kota" | "kecamatan" (by location) | "unit" (by assignment)
     id: int | None
     label: str
     unit_ids: tuple[int, ...] = ()
@@ -303,6 +303,8 @@ class Scope:
             return true()
         if self.kind == "kota":
             return Ticket.kota_id == self.id
+        if self.kind == "kecamatan":  # where the problem is: its kelurahan
+            return Ticket.kelurahan_id.in_(self.unit_ids)
         return Ticket.assigned_unit_id.in_(self.unit_ids)
 
     def totals(self, period: Period) -> dict[str, int]:
@@ -310,6 +312,8 @@ class Scope:
             return _rollup("area", period).get(None) or _zero()
         if self.kind == "kota":
             return _rollup("area", period, keys=[self.id or 0]).get(None) or _zero()
+        if self.kind == "kecamatan":
+            return _rollup("area", period, subs=[self.id or 0]).get(None) or _zero()
         return _rollup("unit", period, keys=self.unit_ids).get(None) or _zero()
 
     def daily(self, period: Period) -> dict[date, dict[str, int]]:
@@ -317,6 +321,8 @@ class Scope:
             return _rollup("area", period, group="day")
         if self.kind == "kota":
             return _rollup("area", period, keys=[self.id or 0], group="day")
+        if self.kind == "kecamatan":
+            return _rollup("area", period, subs=[self.id or 0], group="day")
         return _rollup("unit", period, keys=self.unit_ids, group="day")
 
 
@@ -340,6 +346,19 @@ def area_scope(actor: Actor, kota_id: int | None, o: Org | None = None) -> Scope
     if allowed is not None and kota_id not in allowed:
         raise NotVisible(kota_id)
     return Scope("kota", kota_id, o.name(kota_id))
+
+
+def kecamatan_scope(actor: Actor, kecamatan_id: int, o: Org | None = None) -> Scope:
+    """A kecamatan as an area (tickets located in its kelurahan), if its kota is visible."""
+    o = o or org()
+    kec = o.units.get(kecamatan_id)
+    if kec is None or kec.kind != "kecamatan":
+        raise NotVisible(kecamatan_id)
+    allowed = kpi_areas(actor)
+    if allowed is not None and kec.kota_id not in allowed:
+        raise NotVisible(kecamatan_id)
+    kelurahan = tuple(k for k in o.children.get(kecamatan_id, ()) if o.units[k].kind == "kelurahan")
+    return Scope("kecamatan", kecamatan_id, f"{o.name(kecamatan_id)} (lokasi)", kelurahan)
 
 
 def unit_scope(actor: Actor, unit_id: int, o: Org | None = None) -> Scope:
@@ -498,7 +517,7 @@ def per_channel(scope: Scope, period: Period, now: datetime) -> list[Row]:
 
 
 def _names(model: Any) -> dict[int, str]:
-    return dict(db.session.execute(select(model.id, model.name)).tuples().all())
+    return {row[0]: row[1] for row in db.session.execute(select(model.id, model.name))}
 
 
 def _per_dim(
@@ -576,7 +595,7 @@ def worst_late(
         .where(
             Ticket.is_open_clause(),
             Ticket.first_completed_at.is_(None),
-            Ticket.completion_due_at <= now,
+            Ticket.completion_due_at < now,
             scope.ticket_filter(),
             ticket_scope(actor),
         )
@@ -738,6 +757,7 @@ FIGURES: dict[str, str] = {
     "not_completed": "Diterima, belum pernah selesai",
     "completed": "Selesai (pertama kali)",
     "completed_late": "Selesai melewati tenggat",
+    "done_7d": "Selesai 0–7 hari",
     "open_overdue": "Terbuka, melewati tenggat",
     "response_late": "Respons lewat 6 jam",
     "done_14d": "Selesai 8–14 hari",
@@ -776,10 +796,12 @@ def figure_clause(figure: str, period: Period, now: datetime) -> ColumnElement[b
                     and_(
                         Ticket.first_response_at.is_(None),
                         is_open,
-                        Ticket.response_due_at <= now,
+                        Ticket.response_due_at < now,
                     ),
                 ),
             )
+        case "done_7d":
+            return and_(completed, Ticket.handling_min <= kpis.BUCKET_7D_MIN)
         case "done_14d":
             return and_(
                 completed,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from ..database import begin_write
 from ..domain.workflow import Actor, Confidentiality, Role
@@ -59,3 +59,133 @@ def view_reporter(
 
 def has_reporter(ticket: Ticket) -> bool:
     return ticket.reporter_id is not None
+
+
+# --- Retention ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RetentionResult:
+    cutoff: datetime
+    tickets: int  # tickets whose reporter data was erased
+    reporters_deleted: int
+    ratings_redacted: int
+    dry_run: bool
+
+
+def months_before(now: datetime, months: int) -> datetime:
+    """The same day-of-month and time ``months`` calendar months earlier (clamped)."""
+    import calendar
+
+    index = now.year * 12 + (now.month - 1) - months
+    year, month = divmod(index, 12)
+    day = min(now.day, calendar.monthrange(year, month + 1)[1])
+    return now.replace(year=year, month=month + 1, day=day)
+
+
+def anonymise_old_reporters(
+    *, months: int, now: datetime, dry_run: bool = False, batch: int = 500
+) -> RetentionResult:
+    """Erase reporter data of tickets verified more than ``months`` months ago.
+
+    Per ticket: the description becomes its redacted public text, rating
+    comments are redacted with the reporter's names, and the link to the
+    reporter row is cut; reporter rows left with no ticket are deleted. What
+    the statistics read stays: the ticket, its history, its KPI facts and the
+    keyed contact hash that counts distinct reporters (a pseudonym that cannot
+    be turned back into a contact without the secret key and a guess).
+    """
+    from sqlalchemy import or_, update
+
+    from ..domain.redaction import redact
+    from ..domain.workflow import Status
+    from ..models import Rating
+
+    if months < 1:
+        raise InvalidInput({"months": "paling sedikit 1 bulan"})
+    cutoff = months_before(now, months)
+    due = and_(
+        Ticket.status == Status.VERIFIED.value,
+        Ticket.closed_at < cutoff,
+        or_(
+            Ticket.reporter_id.is_not(None),
+            Ticket.public_description.is_(None),
+            Ticket.description != Ticket.public_description,
+        ),
+    )
+    tickets = ratings = 0
+    touched_reporters: set[int] = set()
+    last_id = 0
+    while True:
+        begin_write()
+        rows = db.session.execute(
+            select(Ticket.id, Ticket.description, Ticket.public_description, Ticket.reporter_id)
+            .where(due, Ticket.id > last_id)
+            .order_by(Ticket.id)
+            .limit(batch)
+        ).all()
+        if not rows:
+            db.session.rollback()
+            break
+        last_id = rows[-1].id
+        reporter_ids = {r.reporter_id for r in rows if r.reporter_id is not None}
+        people = {
+            p.id: p
+            for p in db.session.scalars(select(Reporter).where(Reporter.id.in_(reporter_ids)))
+        }
+        for row in rows:
+            p = people.get(row.reporter_id) if row.reporter_id is not None else None
+            names = [p.name] if p else []
+            extra = [p.phone, p.email] if p else []
+            text = redact(row.public_description or row.description, names=names, extra=extra)
+            comments = db.session.execute(
+                select(Rating.id, Rating.comment).where(Rating.ticket_id == row.id)
+            ).all()
+            for rating_id, comment in comments:
+                cleaned = redact(comment, names=names, extra=extra)
+                if cleaned != comment:
+                    ratings += 1
+                    if not dry_run:
+                        db.session.execute(
+                            update(Rating).where(Rating.id == rating_id).values(comment=cleaned)
+                        )
+            if not dry_run:
+                # A plain UPDATE: no workflow state changes, so no history event
+                # and no KPI fact moves; the version still advances (stale forms).
+                db.session.execute(
+                    update(Ticket)
+                    .where(Ticket.id == row.id)
+                    .values(
+                        description=text,
+                        public_description=text,
+                        reporter_id=None,
+                        version=Ticket.version + 1,
+                    )
+                )
+            if row.reporter_id is not None:
+                touched_reporters.add(row.reporter_id)
+            tickets += 1
+        if dry_run:
+            db.session.rollback()
+            if len(rows) < batch:
+                break
+            continue
+        db.session.commit()
+    deleted = 0
+    if touched_reporters and not dry_run:
+        begin_write()
+        still_used = set(
+            db.session.scalars(
+                select(Ticket.reporter_id).where(Ticket.reporter_id.in_(touched_reporters))
+            )
+        )
+        orphans = touched_reporters - still_used
+        if orphans:
+            from sqlalchemy import delete
+
+            db.session.execute(delete(Reporter).where(Reporter.id.in_(orphans)))
+            deleted = len(orphans)
+        db.session.commit()
+    elif dry_run:
+        deleted = len(touched_reporters)
+    return RetentionResult(cutoff, tickets, deleted, ratings, dry_run)

@@ -58,14 +58,17 @@ def register_views(app: Flask) -> None:
     from ..extensions import login_manager
     from ..live.sockets import register_socket_handlers
     from ..models import User
-    from . import api, auth, board, public, tickets, validation
+    from . import admin, api, auth, board, kpi, open311, public, tickets, validation
 
     app.register_blueprint(auth.bp)
+    app.register_blueprint(admin.bp)
     app.register_blueprint(tickets.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(open311.bp)
     app.register_blueprint(public.bp)
     app.register_blueprint(board.bp)
     app.register_blueprint(validation.bp)
+    app.register_blueprint(kpi.bp)
     register_socket_handlers()
     app.jinja_env.filters["wib"] = wib
     app.jinja_env.filters["status_label"] = status_label
@@ -89,9 +92,16 @@ def register_views(app: Flask) -> None:
 
     @app.errorhandler(404)
     def http_404(_exc: Exception) -> Any:
+        if request.path.startswith("/open311/"):
+            return open311.routing_error(404)
         if _wants_json():
             return jsonify(error="not_found", message="Tidak ditemukan."), 404
         return render_template("errors/404.html", message="Halaman tidak ditemukan."), 404
+
+    @app.errorhandler(405)
+    def http_405(exc: Exception) -> Any:
+        # Open311 answers every failure in its own error format (400 here).
+        return open311.routing_error(405) if request.path.startswith("/open311/") else exc
 
     @app.errorhandler(NotPermitted)
     def not_permitted(exc: NotPermitted) -> Any:

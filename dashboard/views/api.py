@@ -7,16 +7,19 @@ name the field: ``{"error": ..., "message": ..., "fields": {name: why}}``.
 from __future__ import annotations
 
 import json
+from functools import cache
+from importlib import resources
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from .. import clock
-from ..domain.intake import InvalidReport, parse_report, payload_hash
+from ..domain.intake import InvalidReport, has_unsafe_characters, parse_report, payload_hash
 from ..domain.tracking import normalise_tracking
 from ..domain.workflow import Actor
 from ..extensions import csrf, db
 from ..live.publisher import publish
+from ..models import Ticket
 from ..queries import tickets as q
 from ..services import accounts, intake, validation
 from ..services.errors import InvalidInput
@@ -34,6 +37,18 @@ def _error(status: int, error: str, message: str, fields: dict[str, str] | None 
 
 def base_url() -> str:
     return (current_app.config.get("PUBLIC_BASE_URL") or request.host_url).rstrip("/")
+
+
+@cache
+def openapi_document(name: str) -> bytes:
+    """An OpenAPI document shipped in ``dashboard/openapi/`` (read once)."""
+    return resources.files("dashboard").joinpath("openapi", name).read_bytes()
+
+
+@bp.route("/openapi.json", methods=["GET"])
+def openapi() -> Response:
+    """The OpenAPI 3.1 description of this API."""
+    return Response(openapi_document("ingest.json"), content_type="application/json")
 
 
 @bp.route("/tickets", methods=["POST"])
@@ -82,10 +97,15 @@ def create_ticket() -> Any:
     return jsonify(body), (201 if result.created else 200)
 
 
+def _by_tracking(tracking: str) -> Ticket | None:
+    # A control character cannot be in a tracking number (and PostgreSQL refuses NUL).
+    return None if has_unsafe_characters(tracking) else q.by_tracking(normalise_tracking(tracking))
+
+
 @bp.route("/tickets/<tracking>", methods=["GET"])
 def get_ticket(tracking: str) -> Any:
     """A ticket's public view, by tracking number (no reporter data)."""
-    ticket = q.by_tracking(normalise_tracking(tracking))
+    ticket = _by_tracking(tracking)
     if ticket is None:
         return _error(404, "not_found", "Tiket tidak ditemukan.")
     return jsonify(q.public_view(ticket, base_url=base_url()))
@@ -110,9 +130,11 @@ def rate_ticket(tracking: str) -> Any:
     comment = payload.get("comment", "")
     if not isinstance(comment, str) or len(comment) > 2000:
         errors["comment"] = "teks, paling banyak 2000 karakter (a string up to 2000 characters)"
+    elif has_unsafe_characters(comment):
+        errors["comment"] = "berisi karakter kontrol (contains control or invalid characters)"
     if errors:
         return _error(422, "invalid", "Penilaian tidak valid.", errors)
-    ticket = q.by_tracking(normalise_tracking(tracking))
+    ticket = _by_tracking(tracking)
     if ticket is None:
         return _error(404, "not_found", "Tiket tidak ditemukan.")
     assert isinstance(rating, int)

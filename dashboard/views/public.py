@@ -10,6 +10,7 @@ from flask.wrappers import Response
 
 from .. import clock
 from ..domain.tracking import normalise_tracking
+from ..extensions import limiter
 from ..live.publisher import publish
 from ..queries import tickets as q
 from ..services import validation
@@ -19,7 +20,16 @@ from .api import base_url
 bp = Blueprint("public", __name__)
 
 
+def _public_limit() -> str:
+    return str(current_app.config["RATE_LIMIT_PUBLIC"])
+
+
+def _form_limit() -> str:
+    return str(current_app.config["RATE_LIMIT_FORM"])
+
+
 @bp.route("/t/<tracking>")
+@limiter.limit(_public_limit)
 def ticket(tracking: str) -> Any:
     """What anyone may know about a report: status, area, units, what happened; never who."""
     row = q.by_tracking(normalise_tracking(tracking))
@@ -29,6 +39,7 @@ def ticket(tracking: str) -> Any:
 
 
 @bp.route("/p/<int:photo_id>")
+@limiter.limit(_public_limit)
 def photo(photo_id: int) -> Response:
     """A completion photo (already stripped of metadata at upload)."""
     row = q.public_photo(photo_id)
@@ -51,6 +62,7 @@ def _private(body: str, status: int = 200) -> Response:
 
 
 @bp.route("/r/<token>", methods=["GET", "POST"])
+@limiter.limit(_form_limit, methods=["POST"])
 def rate(token: str) -> Response:
     """The reporter's one-time rating link: really fixed or not (a reason if not), 1-5 stars."""
     link = q.rating_link(validation.token_hash(token))

@@ -174,7 +174,9 @@ def test_a_ticket_goes_from_ingest_to_verified_through_a_low_rating_and_a_reopen
     # Filtering by reason swaps the list in place.
     page.evaluate("window.__noReload = true")
     page.select_option("select[name=reason]", "low_rating")
-    page.wait_for_function("document.querySelectorAll('#validation-queue tbody tr').length === 1")
+    page.wait_for_function(
+        "() => document.querySelectorAll('#validation-queue tbody tr').length === 1"
+    )
     assert page.evaluate("window.__noReload") is True
     page.click(f"#validation-queue >> text={tracking}")
     page.wait_for_url(f"{base}/validation/{tid}")

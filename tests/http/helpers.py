@@ -11,19 +11,23 @@ from __future__ import annotations
 import base64
 import itertools
 import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
+from werkzeug.test import TestResponse
 
 from dashboard.domain.workflow import Actor
 from dashboard.extensions import db
 from dashboard.models import Photo, Reporter, ReporterAccess, Ticket, TicketEventRow, User
 from dashboard.scope import actor_for_user
+from dashboard.services import workflow as svc
 from tests.conftest import T0
-from tests.factories import PASSWORD, build_world, new_ticket, photo_bytes
+from tests.factories import PASSWORD, build_world, later, new_ticket, photo_bytes
 
 HTMX = {"HX-Request": "true"}
 
@@ -127,3 +131,79 @@ def csrf_token_from(html: str) -> str:
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
     assert match is not None, "no csrf_token field in the page"
     return match.group(1)
+
+
+def complete_ticket(app: Flask, ticket_id: int, *, officer: str = "officer_a") -> None:
+    """The lead unit starts and completes the ticket (one evidence photo), at T0 + 1 h / 2 h."""
+    with app.app_context():
+        who = actor(app, officer)
+        svc.start_work(ticket_id, actor=who, now=later(T0, hours=1), publish=svc.no_publish)
+        svc.complete(
+            ticket_id,
+            note="Sudah diperbaiki.",
+            photos=[photo_bytes()],
+            actor=who,
+            now=later(T0, hours=2),
+            publish=svc.no_publish,
+        )
+
+
+def verify_ticket(app: Flask, ticket_id: int, *, validator: str = "validator_tim") -> None:
+    """A validator verifies the completion at T0 + 3 h: the ticket is closed (Selesai)."""
+    with app.app_context():
+        svc.verify(
+            ticket_id,
+            note="Sesuai.",
+            field_verified=False,
+            actor=actor(app, validator),
+            now=later(T0, hours=3),
+            publish=svc.no_publish,
+        )
+
+
+# Open311 XML read back into its JSON structure (the Spark convention backwards): a
+# wrapper of repeated elements is a list, an empty element null, typed fields typed.
+OPEN311_LIST_TAGS = {
+    "services",
+    "service_requests",
+    "service_requests_updates",
+    "errors",
+    "attributes",
+    "values",
+    "endpoints",
+    "formats",
+}
+
+
+def _boolean(text: str) -> bool:
+    return {"true": True, "false": False}[text]
+
+
+OPEN311_TYPED: dict[tuple[str, str], Callable[[str], Any]] = {
+    ("error", "code"): int,
+    ("request", "lat"): float,
+    ("request", "long"): float,
+    ("service", "metadata"): _boolean,
+    ("attribute", "variable"): _boolean,
+    ("attribute", "required"): _boolean,
+    ("attribute", "order"): int,
+}
+
+
+def xml_to_structure(element: ET.Element, parent: str = "") -> Any:
+    if element.tag in OPEN311_LIST_TAGS:
+        return [xml_to_structure(child, element.tag) for child in element]
+    if len(element):
+        return {child.tag: xml_to_structure(child, element.tag) for child in element}
+    if element.text is None:
+        return None
+    convert = OPEN311_TYPED.get((parent, element.tag))
+    return convert(element.text) if convert else element.text
+
+
+def open311_body(response: TestResponse) -> Any:
+    """An Open311 answer as its JSON structure, whichever format it came in."""
+    if response.mimetype == "text/xml":
+        return xml_to_structure(ET.fromstring(response.get_data()))
+    assert response.mimetype == "application/json", response.mimetype
+    return response.get_json()

@@ -233,6 +233,16 @@ MALFORMED = [
     pytest.param(report_payload(photos=[photo_b64()] * 6), "photos", id="too-many-photos"),
     pytest.param(report_payload(photos=["bukan base64!!"]), "photos[0]", id="not-base64"),
     pytest.param(report_payload(nama_pelapor="Siti"), "body", id="unknown-field"),
+    # Found by the fuzz's edge: PostgreSQL cannot store NUL, a lone surrogate is not
+    # UTF-8, and year 1 at +07:00 is before the first storable instant (each was a 500).
+    pytest.param(report_payload(description="Jalan\x00 berlubang"), "description", id="nul"),
+    pytest.param(report_payload(address="Jl. \ud800"), "address", id="lone-surrogate"),
+    pytest.param(
+        report_payload(reporter={"name": "Siti\x07"}), "reporter.name", id="control-character"
+    ),
+    pytest.param(
+        report_payload(reported_at="0001-01-01T00:00:00+07:00"), "reported_at", id="year-one"
+    ),
 ]
 
 # Refused inside the service, some after the ticket row was flushed: these
@@ -458,3 +468,28 @@ def test_a_report_from_another_kota_is_routed_there(
     ticket = stored(app, tracking)
     assert ticket.assigned_unit_id == town["KEL-SENAYAN"]
     assert ticket.kota_id == town["JKT-SEL"]
+
+
+def test_a_control_character_in_a_tracking_number_is_not_found(
+    app: Flask, town: Town, client: FlaskClient
+) -> None:
+    assert client.get(f"{URL}/JKT-2611-%00").status_code == 404
+    rated = client.post(
+        f"{URL}/JKT-2611-%00/rating", json={"rating": 4}, headers={"X-API-Key": town.api_key}
+    )
+    assert rated.status_code == 404
+
+
+def test_a_rating_comment_with_a_control_character_is_refused(
+    app: Flask, town: Town, client: FlaskClient
+) -> None:
+    tracking = post(client, town, report_payload()).get_json()["tracking"]
+
+    response = client.post(
+        f"{URL}/{tracking}/rating",
+        json={"rating": 1, "fixed": False, "comment": "Belum\x00 selesai"},
+        headers={"X-API-Key": town.api_key},
+    )
+
+    assert response.status_code == 422
+    assert "comment" in response.get_json()["fields"]

@@ -329,3 +329,32 @@ def test_an_anonymous_report_page_says_anonim_to_the_mro(
 
     assert "Anonim" in html
     assert f"/tickets/{anonymous_ticket}/reporter" not in html
+
+
+# --- the admin's review of the access log ---------------------------------------------
+
+
+def test_admins_review_every_reveal_and_nobody_else_can(sqlite_app: Flask, case: Case) -> None:
+    client_as(sqlite_app, "mro").post(
+        f"/tickets/{case.ticket_id}/reporter", data={"reason": REASON}, headers=HTMX
+    )
+    admin = client_as(sqlite_app, "admin")
+
+    page = admin.get("/admin/access-log")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert REASON in body and case.tracking in body and "Mro" in body
+    assert_no_markers(page)  # the log says who looked, never what they saw
+
+    csv_text = admin.get("/admin/access-log?export=csv").get_data(as_text=True)
+    lines = csv_text.lstrip("\ufeff").strip().splitlines()
+    assert lines[0] == "waktu_utc,pengguna,username,tiket,alasan"
+    assert len(lines) == 2 and case.tracking in lines[1] and REASON in lines[1]
+
+    filtered = admin.get("/admin/access-log?tracking=JKT-0000-NOPE00").get_data(as_text=True)
+    assert REASON not in filtered
+    assert admin.get("/admin/access-log?from=kemarin").status_code == 400
+
+    for username in ("mro", "officer_a", "exec_prov", "validator_prov"):
+        assert client_as(sqlite_app, username).get("/admin/access-log").status_code == 404
+    assert sqlite_app.test_client().get("/admin/access-log").status_code == 302

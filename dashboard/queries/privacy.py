@@ -1,0 +1,101 @@
+"""The reporter access log as admins review it (it holds no reporter data itself)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from ..domain.kpis import day_start
+from ..extensions import db
+from ..models import ReporterAccess, Ticket, User
+
+PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class AccessFilters:
+    user: int | None = None
+    tracking: str | None = None
+    start: date | None = None
+    end: date | None = None
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args: Any) -> tuple[AccessFilters, dict[str, str]]:
+        errors: dict[str, str] = {}
+
+        def day(name: str) -> date | None:
+            raw = (args.get(name) or "").strip()
+            if not raw:
+                return None
+            try:
+                return date.fromisoformat(raw)
+            except ValueError:
+                errors[name] = f"tanggal tidak valid: {raw!r} (pakai YYYY-MM-DD)"
+                return None
+
+        try:
+            user = int(args["user"]) if args.get("user") else None
+        except ValueError:
+            errors["user"] = "bukan nomor pengguna"
+            user = None
+        try:
+            page = max(1, int(args.get("page", 1)))
+        except ValueError:
+            page = 1
+        tracking = (args.get("tracking") or "").strip().upper() or None
+        return cls(user, tracking, day("from"), day("to"), page), errors
+
+
+@dataclass(frozen=True)
+class AccessRow:
+    id: int
+    at: datetime
+    user: str
+    username: str
+    ticket_id: int
+    tracking: str
+    reason: str
+
+
+def access_log(f: AccessFilters) -> tuple[list[AccessRow], int]:
+    """Newest first, filtered; with the total count."""
+    cond = []
+    if f.user is not None:
+        cond.append(ReporterAccess.user_id == f.user)
+    if f.tracking:
+        cond.append(Ticket.tracking == f.tracking)
+    if f.start:
+        cond.append(ReporterAccess.at >= day_start(f.start))
+    if f.end:
+        cond.append(ReporterAccess.at < day_start(f.end + timedelta(days=1)))
+    base = (
+        select(ReporterAccess, User.display_name, User.username, Ticket.tracking)
+        .join(User, User.id == ReporterAccess.user_id)
+        .join(Ticket, Ticket.id == ReporterAccess.ticket_id)
+        .where(*cond)
+    )
+    total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    rows = db.session.execute(
+        base.order_by(ReporterAccess.at.desc(), ReporterAccess.id.desc())
+        .offset((f.page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    ).all()
+    return [
+        AccessRow(a.id, a.at, name, username, a.ticket_id, tracking, a.reason)
+        for a, name, username, tracking in rows
+    ], int(total)
+
+
+def users_with_access() -> list[tuple[int, str]]:
+    return [
+        (uid, name)
+        for uid, name in db.session.execute(
+            select(User.id, User.display_name)
+            .where(User.id.in_(select(ReporterAccess.user_id)))
+            .order_by(User.display_name)
+        )
+    ]
