@@ -120,7 +120,7 @@ def _open_board(page, kiosk: Kiosk) -> None:
     page.set_viewport_size(FULL_HD)
     page.goto(f"{kiosk.url}/wall/{kiosk.token}")
     page.wait_for_function(
-        "window.pantauBoard && pantauBoard.synced && pantauBoard.connected", timeout=5000
+        "() => window.pantauBoard && pantauBoard.synced && pantauBoard.connected", timeout=5000
     )
     page.evaluate("window.__noReload = true")
 
