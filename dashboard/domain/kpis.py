@@ -284,6 +284,14 @@ class Live:
     open_overdue: int = 0
     w_open_overdue: int = 0
 
+    def __add__(self, other: Live) -> Live:
+        return Live(
+            self.not_yet_due + other.not_yet_due,
+            self.w_not_yet_due + other.w_not_yet_due,
+            self.open_overdue + other.open_overdue,
+            self.w_open_overdue + other.w_open_overdue,
+        )
+
 
 def ratio(num: float, den: float) -> float | None:
     return None if den <= 0 else num / den

@@ -493,8 +493,7 @@ def per_kecamatan(scope: Scope, period: Period, now: datetime, o: Org) -> list[R
     lives: dict[int, kpis.Live] = {}
     for kel_id, live in by_kel.items():
         kec = o.kecamatan_of(kel_id)
-        cur = lives.get(kec, kpis.Live())
-        lives[kec] = kpis.Live(*(a + b for a, b in zip(_astuple(cur), _astuple(live), strict=True)))
+        lives[kec] = lives.get(kec, kpis.Live()) + live
     kecamatan = [
         u for u in o.of_kind("kecamatan") if scope.kind == "province" or u.kota_id == scope.id
     ]
@@ -502,10 +501,6 @@ def per_kecamatan(scope: Scope, period: Period, now: datetime, o: Org) -> list[R
     labels[0] = "Tanpa lokasi"
     rows = _rows(groups, lives, labels, unit_link=True)
     return [r for r in rows if r.key in labels]
-
-
-def _astuple(live: kpis.Live) -> tuple[int, int, int, int]:
-    return (live.not_yet_due, live.w_not_yet_due, live.open_overdue, live.w_open_overdue)
 
 
 def per_category(scope: Scope, period: Period, now: datetime) -> list[Row]:
@@ -681,8 +676,7 @@ def _live_by_member(
         m = owner.get(uid)
         if m is None:
             continue
-        cur = out.get(m, kpis.Live())
-        out[m] = kpis.Live(*(a + b for a, b in zip(_astuple(cur), _astuple(live), strict=True)))
+        out[m] = out.get(m, kpis.Live()) + live
     return out
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from ..domain.kpis import day_start
 from ..extensions import db
 from ..models import ReporterAccess, Ticket, User
+from .kpi_tables import Column, Table, TableRow
 
 PAGE_SIZE = 100
 
@@ -61,8 +62,8 @@ class AccessRow:
     reason: str
 
 
-def access_log(f: AccessFilters) -> tuple[list[AccessRow], int]:
-    """Newest first, filtered; with the total count."""
+def access_log(f: AccessFilters, *, whole: bool = False) -> tuple[list[AccessRow], int]:
+    """Newest first, filtered; one page of it (or the whole of it), with the total count."""
     cond = []
     if f.user is not None:
         cond.append(ReporterAccess.user_id == f.user)
@@ -79,15 +80,27 @@ def access_log(f: AccessFilters) -> tuple[list[AccessRow], int]:
         .where(*cond)
     )
     total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    rows = db.session.execute(
-        base.order_by(ReporterAccess.at.desc(), ReporterAccess.id.desc())
-        .offset((f.page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-    ).all()
+    ordered = base.order_by(ReporterAccess.at.desc(), ReporterAccess.id.desc())
+    if not whole:
+        ordered = ordered.offset((f.page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+    rows = db.session.execute(ordered).all()
     return [
         AccessRow(a.id, a.at, name, username, a.ticket_id, tracking, a.reason)
         for a, name, username, tracking in rows
     ], int(total)
+
+
+def access_table(rows: list[AccessRow]) -> Table:
+    """The log as a downloadable table (the same writer as the KPI exports)."""
+    return Table(
+        name="akses_data_pelapor",
+        title="Log akses data pelapor",
+        subtitle="Siapa membuka identitas pelapor, kapan, tiket mana, dan alasannya",
+        columns=tuple(
+            Column(key, key) for key in ("waktu_utc", "pengguna", "username", "tiket", "alasan")
+        ),
+        rows=[TableRow((r.at.isoformat(), r.user, r.username, r.tracking, r.reason)) for r in rows],
+    )
 
 
 def users_with_access() -> list[tuple[int, str]]:

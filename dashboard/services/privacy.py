@@ -133,15 +133,19 @@ def anonymise_old_reporters(
             p.id: p
             for p in db.session.scalars(select(Reporter).where(Reporter.id.in_(reporter_ids)))
         }
+        comments: dict[int, list[tuple[int, str]]] = {}
+        for ticket_id, rating_id, comment in db.session.execute(
+            select(Rating.ticket_id, Rating.id, Rating.comment).where(
+                Rating.ticket_id.in_([r.id for r in rows])
+            )
+        ):
+            comments.setdefault(ticket_id, []).append((rating_id, comment))
         for row in rows:
             p = people.get(row.reporter_id) if row.reporter_id is not None else None
             names = [p.name] if p else []
             extra = [p.phone, p.email] if p else []
             text = redact(row.public_description or row.description, names=names, extra=extra)
-            comments = db.session.execute(
-                select(Rating.id, Rating.comment).where(Rating.ticket_id == row.id)
-            ).all()
-            for rating_id, comment in comments:
+            for rating_id, comment in comments.get(row.id, ()):
                 cleaned = redact(comment, names=names, extra=extra)
                 if cleaned != comment:
                     ratings += 1
