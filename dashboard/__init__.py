@@ -39,14 +39,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri.split("://", 1)[1]
 
     from . import database, models  # noqa: F401  (models register their tables)
-    from .extensions import babel, csrf, db, htmx, login_manager, migrate, socketio
+    from .extensions import csrf, db, htmx, login_manager, migrate, socketio
 
     db.init_app(app)
     database.configure_engine(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
     csrf.init_app(app)
     htmx.init_app(app)
-    babel.init_app(app)
+    from .i18n import register_i18n
+
+    register_i18n(app)  # Flask-Babel with the ?lang= / cookie locale selector
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Silakan masuk untuk membuka halaman ini."

@@ -20,6 +20,8 @@ ENV_KEYS = {
     "PANTAU_PROXY_FIX": "PROXY_FIX",
     "PANTAU_RETENTION_MONTHS": "RETENTION_MONTHS",
     "PANTAU_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+    "PANTAU_PORTAL_CACHE_SECONDS": "PORTAL_CACHE_SECONDS",
+    "PANTAU_RATE_LIMIT_OPEN311_POST": "RATE_LIMIT_OPEN311_POST",
 }
 
 
@@ -59,6 +61,12 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "RATE_LIMIT_SEARCH": "30 per minute",
         "RATE_LIMIT_FORM": "20 per hour",
         "RATE_LIMIT_LOGIN": "10 per minute",
+        # Open311 POST requests (a client's api_key is checked after this): generous
+        # enough for an aggregator forwarding a city's reports, not for a flood.
+        "RATE_LIMIT_OPEN311_POST": "60 per minute",
+        # The public portal's figures (the KPI queries) are rendered once per
+        # language and period and kept this many seconds in each process.
+        "PORTAL_CACHE_SECONDS": 60,
         "PROXY_FIX": False,
         # `flask privacy retention`: reporter data of tickets verified longer ago is erased.
         "RETENTION_MONTHS": 24,
@@ -75,7 +83,7 @@ def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, An
             value: Any = environ[env]
             if key in ("SESSION_COOKIE_SECURE", "PROXY_FIX"):
                 value = value.lower() in ("1", "true", "yes")
-            elif key in ("RATING_THRESHOLD", "RETENTION_MONTHS"):
+            elif key in ("RATING_THRESHOLD", "RETENTION_MONTHS", "PORTAL_CACHE_SECONDS"):
                 value = int(value)
             out[key] = value
     return out

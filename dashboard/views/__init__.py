@@ -58,7 +58,7 @@ def register_views(app: Flask) -> None:
     from ..extensions import login_manager
     from ..live.sockets import register_socket_handlers
     from ..models import User
-    from . import admin, api, auth, board, kpi, open311, public, tickets, validation
+    from . import admin, api, auth, board, kpi, open311, portal, public, tickets, validation
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
@@ -66,6 +66,7 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(api.bp)
     app.register_blueprint(open311.bp)
     app.register_blueprint(public.bp)
+    app.register_blueprint(portal.bp)
     app.register_blueprint(board.bp)
     app.register_blueprint(validation.bp)
     app.register_blueprint(kpi.bp)

@@ -21,7 +21,7 @@ from ..domain.intake import InvalidReport, parse_report, payload_hash
 from ..domain.open311 import Open311Error
 from ..domain.tracking import normalise_tracking
 from ..domain.workflow import Actor
-from ..extensions import csrf
+from ..extensions import csrf, limiter
 from ..live.publisher import publish
 from ..queries import open311 as q
 from ..services import accounts, intake
@@ -83,6 +83,11 @@ def http_error(exc: HTTPException) -> Response:
     # (a body too large or unreadable, a wrong method). A server error stays one.
     fmt = (request.view_args or {}).get("fmt") or _format_of_path(request.path)
     code = exc.code or 500
+    if code == 429:
+        # Over the rate limit: 429 (Flask-Limiter adds Retry-After), in the spec's format.
+        return error_response(
+            fmt, 429, ["Terlalu banyak permintaan; coba lagi nanti (too many requests)."]
+        )
     status = code if code == 404 or code >= 500 else 400
     return error_response(fmt, status, [f"{exc.code} {exc.name}: {exc.description}"])
 
@@ -154,7 +159,12 @@ def service_definition(service_code: str, fmt: str) -> Response:
 # --- requests -----------------------------------------------------------------------------
 
 
+def _post_limit() -> str:
+    return str(current_app.config["RATE_LIMIT_OPEN311_POST"])
+
+
 @bp.post(f"/v2/requests.{FORMAT}")
+@limiter.limit(_post_limit)
 def create_request(fmt: str) -> Response:
     """A client submits a report (form-encoded): it becomes a ticket like any channel's report."""
     if request.content_length is not None and request.content_length > MAX_FORM_BYTES:

@@ -51,10 +51,10 @@ def _actor() -> wf.Actor:
 
 @bp.route("/")
 def home() -> Any:
-    """Staff land on their worklist; everyone else on the log-in page."""
+    """Staff land on their worklist; everyone else on the public portal."""
     if current_user.is_authenticated:
         return redirect(url_for("tickets.worklist"))
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("portal.index"))
 
 
 @bp.route("/tickets")

@@ -228,9 +228,11 @@ def test_the_session_cookie_is_httponly_and_samesite_lax(sqlite_app: Flask, town
     assert "SameSite=Lax" in cookies[0]
 
 
-def test_the_home_page_sends_staff_to_the_worklist(sqlite_app: Flask, town: Town) -> None:
+def test_the_home_page_sends_staff_to_the_worklist_and_visitors_to_the_portal(
+    sqlite_app: Flask, town: Town
+) -> None:
     assert client_as(sqlite_app, "officer_a").get("/").location == "/tickets"
-    assert sqlite_app.test_client().get("/").location == "/login"
+    assert sqlite_app.test_client().get("/").location == "/portal/"
 
 
 # --- the worklist ----------------------------------------------------------------------

@@ -358,3 +358,73 @@ def test_admins_review_every_reveal_and_nobody_else_can(sqlite_app: Flask, case:
     for username in ("mro", "officer_a", "exec_prov", "validator_prov"):
         assert client_as(sqlite_app, username).get("/admin/access-log").status_code == 404
     assert sqlite_app.test_client().get("/admin/access-log").status_code == 302
+
+
+# --- the public portal ---------------------------------------------------------------------
+
+
+def test_no_portal_page_in_either_language_shows_a_reporter_field(
+    sqlite_app: Flask, case: Case
+) -> None:
+    # A biasa report (its description is public) and an anonymous one with the same
+    # markers in every reporter field and in the text: the portal masks or hides them all.
+    telling = f"Saya {MARKERS['name']}, hubungi {MARKERS['phone']} atau {MARKERS['email']}."
+    biasa = add_ticket(
+        sqlite_app,
+        **AT_UTAN_KAYU,
+        description=f"{telling} Jalan berlubang dalam.",
+        address=f"Jl. {MARKERS['name']} No. 7",
+        reporter={**MARKERS, "confidential": False},
+    )
+    add_ticket(sqlite_app, **AT_UTAN_KAYU, category="sampah", reporter={**MARKERS})
+    with sqlite_app.app_context():
+        svc.start_work(
+            biasa,
+            actor=actor(sqlite_app, "officer_a"),
+            now=later(T0, hours=1),
+            publish=svc.no_publish,
+        )
+        svc.complete(
+            biasa,
+            note=f"Sudah, kata {MARKERS['name']}.",
+            photos=[photo_bytes()],
+            actor=actor(sqlite_app, "officer_a"),
+            now=later(T0, hours=1),
+            publish=svc.no_publish,
+        )
+    town = case.town
+    filters = [
+        {},
+        {"kota": town["JKT-TIM"]},
+        {"kecamatan": town["KEC-MATRAMAN"]},
+        {"kategori": "jalan-rusak"},
+        {"kategori": "sampah"},
+        *(
+            {"status": stage}
+            for stage in ("received", "handling", "validation", "done", "rejected")
+        ),
+        {"dari": "2026-11-01", "sampai": "2026-11-30"},
+        {"kota": town["JKT-TIM"], "kecamatan": town["KEC-MATRAMAN"], "status": "validation"},
+        {"kota": "bukan-angka"},  # a 400 page must not leak either
+    ]
+    responses = []
+    for lang in ("id", "en"):
+        client = sqlite_app.test_client()
+        responses += [
+            client.get("/", query_string={"lang": lang}, follow_redirects=True),
+            client.get("/portal/", query_string={"lang": lang}),
+            client.get("/portal/", query_string={"lang": lang, "periode": "year"}),
+            client.get("/portal/cari", query_string={"lang": lang}),
+            client.get("/portal/cari", query_string={"lang": lang, "nomor": case.tracking}),
+            client.get("/portal/cari", query_string={"lang": lang, "nomor": "JKT-0000-ZZZZZZ"}),
+        ]
+        for args in filters:
+            query = {"lang": lang, **args}
+            responses.append(client.get("/portal/laporan", query_string=query))
+            responses.append(client.get("/portal/laporan", query_string=query, headers=HTMX))
+
+    statuses = {r.status_code for r in responses}
+    assert statuses <= {200, 303, 400, 404}, statuses
+    shown = [r for r in responses if r.status_code == 200 and "/portal/laporan" in r.request.path]
+    assert any("[nama disembunyikan]" in r.get_data(as_text=True) for r in shown)
+    assert_no_markers(*responses)
