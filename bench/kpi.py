@@ -198,12 +198,18 @@ def schema_drift() -> tuple[set[str], list[str], list[str]]:
             log(f"{db.engine.dialect.name:10s} adding column {table.name}.{col.name}")
             db.session.execute(sa.text(f"ALTER TABLE {table.name} ADD COLUMN {ddl}"))
             db.session.commit()
-        have_idx = {
-            i["name"] for i in insp.get_indexes(table.name) if not i.get("duplicates_constraint")
+        have = {
+            i["name"]: list(i["column_names"])
+            for i in insp.get_indexes(table.name)
+            if not i.get("duplicates_constraint")
         }
-        want_idx = {i.name for i in table.indexes}
-        missing_idx += [f"{table.name}.{name}" for name in sorted(want_idx - have_idx)]
-        extra_idx += [f"{table.name}.{name}" for name in sorted(have_idx - want_idx)]
+        want = {i.name: [c.name for c in i.columns] for i in table.indexes}
+        # An index whose columns changed is dropped and created anew.
+        redo = sorted(n for n in set(have) & set(want) if have[n] != want[n])
+        missing_idx += [f"{table.name}.{name}" for name in sorted(set(want) - set(have))]
+        missing_idx += [f"{table.name}.{name}" for name in redo]
+        extra_idx += [f"{table.name}.{name}" for name in sorted(set(have) - set(want))]
+        extra_idx += [f"{table.name}.{name}" for name in redo]
     return changed, missing_idx, extra_idx
 
 
@@ -325,14 +331,16 @@ def ensure_data(backend: str, n: int, rebuild_data: bool) -> tuple[Any, dict[str
                         f"{backend:10s} rollup rebuilt: {meta['rollup_rows']:,} rows in "
                         f"{meta['rebuild_s']:.1f} s"
                     )
+                for name in extra:  # the database mirrors the models: no index they lack
+                    log(f"{backend:10s} dropping index the models no longer have: {name}")
+                    db.session.execute(sa.text(f"DROP INDEX {name.split('.', 1)[1]}"))
+                    db.session.commit()
                 for name in missing:
                     table, idx = name.split(".", 1)
                     log(f"{backend:10s} creating index the models gained: {name}")
                     next(i for i in db.metadata.tables[table].indexes if i.name == idx).create(
                         db.engine
                     )
-                if extra:
-                    log(f"{backend:10s} indexes not in the models: {', '.join(extra)}")
         if reason is None:
             log(
                 f"{backend:10s} reusing cached database: {meta['tickets']:,} tickets, loaded "
