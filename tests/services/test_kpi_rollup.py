@@ -20,7 +20,7 @@ from sqlalchemy import update
 
 from dashboard.domain import kpis
 from dashboard.extensions import db
-from dashboard.models import KpiDaily
+from dashboard.models import KpiDaily, Ticket
 from dashboard.queries import kpis as q
 from dashboard.services import escalation, validation
 from dashboard.services import kpi as rollup
@@ -792,3 +792,80 @@ def test_an_open_ticket_at_exactly_its_completion_deadline_is_not_yet_overdue(wo
 def ids_behind_at(world, scope: q.Scope, figure: str, period: q.Period, now: datetime) -> set[int]:
     stmt = q.tickets_behind(admin(world), scope, figure, period, now)
     return {t.id for t in db.session.scalars(stmt)}
+
+
+def test_worst_late_lists_the_open_tickets_furthest_past_their_deadline(shared: Shared) -> None:
+    world, s = shared.world, shared.scenario
+    o = q.org()
+
+    def late(scope: q.Scope, who: str) -> list[tuple[int, float]]:
+        return [(t.id, t.hours_late) for t in q.worst_late(scope, world.actor(who), NOW, o)]
+
+    # Open and past their 7 days now: t3 (Utan Kayu Utara) and t8 (Senayan), both
+    # due at T0 + 7 d, three days ago; ties in received order. t10 (bobot 2) still has time.
+    assert late(province(world), "exec_prov") == [(s["t3"], 72.0), (s["t8"], 72.0)]
+    rows = q.worst_late(province(world), world.actor("exec_prov"), NOW, o)
+    assert [r.tracking for r in rows] == [
+        db.session.get(Ticket, s["t3"]).tracking,
+        db.session.get(Ticket, s["t8"]).tracking,
+    ]
+    assert rows[0].unit == "Kelurahan Utan Kayu Utara" and rows[0].category == "Sampah"
+    # The area chosen and the reader's own ticket scope both narrow the list.
+    assert late(kota_tim(world), "exec_prov") == [(s["t3"], 72.0)]
+    assert late(province(world), "officer_c") == [(s["t8"], 72.0)]
+    assert late(province(world), "exec_tim") == [(s["t3"], 72.0)]
+    assert q.worst_late(province(world), world.actor("exec_prov"), NOW, o, limit=1)[0].id == s["t3"]
+    # Before the deadline passed nothing is late.
+    assert late(province(world), "exec_prov") and not [
+        t for t in q.worst_late(province(world), world.actor("exec_prov"), T0 + 7 * D, o)
+    ]
+
+
+@pytest.mark.parametrize("built", ["sqlite"], indirect=True)
+def test_sqlite_reads_the_open_tickets_from_their_small_covering_index(shared: Shared) -> None:
+    """Without ANALYZE statistics (the app runs none) SQLite's estimates do not
+    depend on the data, so the plans chosen here are the plans at 1,000,000
+    tickets: every live count reads ix_tickets_open_kpi alone, never an index of
+    all tickets by kota or unit (bench/kpi.py measured 0.5 s a query that way)."""
+    from sqlalchemy import event
+
+    world = shared.world
+    seen: list[tuple[str, Any]] = []
+
+    def record(_conn, _cursor, statement, parameters, _context, _many) -> None:  # noqa: ANN001
+        seen.append((statement, parameters))
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        o = q.org()
+        for scope in (province(world), kota_tim(world), unit(world, "DINAS-BINA-MARGA")):
+            q.figures_for(scope, PERIOD, NOW)
+            q.backlog(scope, NOW)
+            q.per_category(scope, PERIOD, NOW)
+            q.per_channel(scope, PERIOD, NOW)
+            q.worst_late(scope, world.actor("exec_tim"), NOW, o)
+        q.per_kota(PERIOD, NOW, o)
+        q.per_kecamatan(kota_tim(world), PERIOD, NOW, o)
+        q.ranking("kelurahan", NOW, o)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    open_reads = [(st, p) for st, p in seen if "NOT IN ('verified', 'rejected')" in st]
+    assert len(open_reads) >= 20
+    raw = db.session.connection().connection.driver_connection
+    for statement, parameters in open_reads:
+        plan = " | ".join(r[3] for r in raw.execute(f"EXPLAIN QUERY PLAN {statement}", parameters))
+        assert "tickets USING COVERING INDEX ix_tickets_open_kpi" in plan, (statement, plan)
+    medians = [(st, p) for st, p in seen if "ORDER BY tickets.handling_min" in st]
+    reporters = [(st, p) for st, p in seen if "count(distinct(tickets.reporter_hash))" in st]
+    assert medians and reporters
+    for statement, parameters in medians:
+        plan = " | ".join(r[3] for r in raw.execute(f"EXPLAIN QUERY PLAN {statement}", parameters))
+        assert "COVERING INDEX ix_tickets_first_completed_handling" in plan, (statement, plan)
+    province_reporters = [
+        (st, p) for st, p in reporters if "kota_id" not in st and "IN (" not in st
+    ]
+    assert province_reporters
+    for statement, parameters in province_reporters:
+        plan = " | ".join(r[3] for r in raw.execute(f"EXPLAIN QUERY PLAN {statement}", parameters))
+        assert "COVERING INDEX ix_tickets_received_reporter" in plan, (statement, plan)
