@@ -41,8 +41,7 @@ cores), plus 1.5–3 min for the rollup; ``--load-only`` builds the caches and
 stops. SQLite runs without ``ANALYZE`` statistics, as the app leaves it
 (``--sqlite-analyze`` adds them); on PostgreSQL the bench runs ``VACUUM
 ANALYZE`` first, as autovacuum would (the test server has it off).
-``_kpi_variants.py`` measures candidate indexes and query shapes on the same
-databases. Every loop is bounded; the only server is PostgreSQL on 127.0.0.1.
+Every loop is bounded; the only server is PostgreSQL on 127.0.0.1.
 """
 
 from __future__ import annotations

@@ -721,6 +721,11 @@ class SummaryBook(Book):
         return kq.backlog(self.scope, self.now)
 
     @cached_property
+    def split(self) -> kq.UnitSplit | None:
+        """A unit's per-category and per-channel counts, read once for both tables."""
+        return kq.unit_split(self.scope, self.period) if self.scope.kind == "unit" else None
+
+    @cached_property
     def metrics(self) -> list[Metric]:
         return metrics(self.figures, self.previous, self.backlog.total)
 
@@ -779,7 +784,7 @@ class SummaryBook(Book):
             "per_category",
             "Per kategori",
             "Kategori",
-            kq.per_category(self.scope, self.period, self.now),
+            kq.per_category(self.scope, self.period, self.now, self.split),
             self.scope,
             self.period,
             self.o,
@@ -793,7 +798,7 @@ class SummaryBook(Book):
             "per_channel",
             "Per kanal pengaduan",
             "Kanal",
-            kq.per_channel(self.scope, self.period, self.now),
+            kq.per_channel(self.scope, self.period, self.now, self.split),
             self.scope,
             self.period,
             self.o,

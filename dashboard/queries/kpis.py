@@ -8,9 +8,10 @@ are ``domain.kpis``; this module only sums and filters.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import reduce
 from typing import Any
 
 from sqlalchemy import (
@@ -539,12 +540,56 @@ def per_kecamatan(scope: Scope, period: Period, now: datetime, o: Org) -> list[R
     return [r for r in rows if r.key in labels]
 
 
-def per_category(scope: Scope, period: Period, now: datetime) -> list[Row]:
-    return _per_dim("category", Ticket.category_id, _names(Category), scope, period, now)
+@dataclass(frozen=True)
+class UnitSplit:
+    """A unit's counters by category and by channel over a period.
+
+    The rollup's category and channel rows are by area; a unit's own split is
+    summed from its tickets' contributions (the rollup's own function), read once
+    for both tables of a unit page.
+    """
+
+    category: dict[int, dict[str, int]]
+    channel: dict[int, dict[str, int]]
 
 
-def per_channel(scope: Scope, period: Period, now: datetime) -> list[Row]:
-    return _per_dim("channel", Ticket.channel_id, _names(Channel), scope, period, now)
+def unit_split(scope: Scope, period: Period) -> UnitSplit:
+    from ..services.kpi import facts_statement, row_facts
+
+    stmt = facts_statement().where(
+        Ticket.assigned_unit_id.in_(scope.unit_ids),
+        or_(
+            and_(Ticket.received_at >= period.since, Ticket.received_at < period.until),
+            and_(
+                Ticket.first_completed_at >= period.since,
+                Ticket.first_completed_at < period.until,
+            ),
+        ),
+    )
+    split = UnitSplit({}, {})
+    for row in db.session.execute(stmt):
+        f = row_facts(row)
+        for (d, _k, _s, day), vec in kpis.contributions(f, sla.ESCALATION_BITS).items():
+            if d != "unit" or not period.start <= day <= period.end:
+                continue
+            for out, key in ((split.category, f.category_id), (split.channel, f.channel_id)):
+                cur = out.setdefault(key, _zero())
+                for name, n in zip(kpis.COUNTERS, vec, strict=True):
+                    cur[name] += n
+    return split
+
+
+def per_category(
+    scope: Scope, period: Period, now: datetime, split: UnitSplit | None = None
+) -> list[Row]:
+    """``split``: a unit scope's ``unit_split`` when the page already read it."""
+    return _per_dim("category", Ticket.category_id, _names(Category), scope, period, now, split)
+
+
+def per_channel(
+    scope: Scope, period: Period, now: datetime, split: UnitSplit | None = None
+) -> list[Row]:
+    return _per_dim("channel", Ticket.channel_id, _names(Channel), scope, period, now, split)
 
 
 def _names(model: Any) -> dict[int, str]:
@@ -558,44 +603,17 @@ def _per_dim(
     scope: Scope,
     period: Period,
     now: datetime,
+    split: UnitSplit | None,
 ) -> list[Row]:
     where = scope.ticket_filter()
     lives = _live(period, now, where, column)
+    groups: dict[int, dict[str, int]]
     if scope.kind == "unit":
-        # The rollup's category / channel rows are by area; a unit's own split is
-        # summed from its tickets' contributions (the same function, fewer tickets).
-        groups = _unit_split(dim, scope, period)
+        groups = getattr(split or unit_split(scope, period), dim)
     else:
         keys = None if scope.kind == "province" else [scope.id or 0]
         groups = _rollup(dim, period, keys=keys, group="sub_id")
-    rows = _rows(groups, lives, {k: v for k, v in labels.items() if k in groups or k in lives})
-    return rows
-
-
-def _unit_split(dim: str, scope: Scope, period: Period) -> dict[int, dict[str, int]]:
-    from ..services.kpi import facts_statement, row_facts
-
-    stmt = facts_statement().where(
-        Ticket.assigned_unit_id.in_(scope.unit_ids),
-        or_(
-            and_(Ticket.received_at >= period.since, Ticket.received_at < period.until),
-            and_(
-                Ticket.first_completed_at >= period.since,
-                Ticket.first_completed_at < period.until,
-            ),
-        ),
-    )
-    out: dict[int, dict[str, int]] = {}
-    for row in db.session.execute(stmt):
-        f = row_facts(row)
-        key = f.category_id if dim == "category" else f.channel_id
-        for (d, _k, _s, day), vec in kpis.contributions(f, sla.ESCALATION_BITS).items():
-            if d != "unit" or not period.start <= day <= period.end:
-                continue
-            cur = out.setdefault(key, _zero())
-            for name, n in zip(kpis.COUNTERS, vec, strict=True):
-                cur[name] += n
-    return out
+    return _rows(groups, lives, {k: v for k, v in labels.items() if k in groups or k in lives})
 
 
 @dataclass(frozen=True)
@@ -698,35 +716,19 @@ def _group_units(o: Org, group: str) -> dict[int, int]:
     return owner
 
 
-def _unit_totals_by_member(period: Period, owner: Mapping[int, int]) -> dict[int, dict[str, int]]:
-    by_unit = _rollup("unit", period, group="key_id")
-    out: dict[int, dict[str, int]] = {}
-    for uid, t in by_unit.items():
+def _by_member(
+    by_unit: Mapping[Any, Any], owner: Mapping[int, int], add: Callable[[Any, Any], Any]
+) -> dict[int, Any]:
+    out: dict[int, Any] = {}
+    for uid, value in by_unit.items():
         m = owner.get(uid)
-        if m is None:
-            continue
-        cur = out.setdefault(m, _zero())
-        for name in kpis.COUNTERS:
-            cur[name] += t[name]
+        if m is not None:
+            out[m] = add(out[m], value) if m in out else value
     return out
 
 
-def _live_by_member(
-    period: Period, now: datetime, owner: Mapping[int, int]
-) -> dict[int, kpis.Live]:
-    out: dict[int, kpis.Live] = {}
-    for uid, live in _live(period, now, true(), Ticket.assigned_unit_id).items():
-        m = owner.get(uid)
-        if m is None:
-            continue
-        out[m] = out.get(m, kpis.Live()) + live
-    return out
-
-
-def _province_terms(period: Period, now: datetime) -> dict[str, float | None]:
-    totals = _rollup("unit", period).get(None) or _zero()
-    live = _live(period, now, true()).get(None, kpis.Live())
-    return kpis.weighted_terms(totals, live)
+def _add_counters(a: Mapping[str, int], b: Mapping[str, int]) -> dict[str, int]:
+    return {name: a[name] + b[name] for name in kpis.COUNTERS}
 
 
 def _ranked(
@@ -735,9 +737,16 @@ def _ranked(
     list[kpis.RankEntry], dict[int, dict[str, int]], dict[int, kpis.Live], dict[str, float | None]
 ]:
     owner = _group_units(o, group)
-    totals = _unit_totals_by_member(period, owner)
-    lives = _live_by_member(period, now, owner)
-    province = _province_terms(period, now)
+    # Per unit, once; the members' sums and the province's (every unit, and the
+    # tickets of none) are both added up from these rows.
+    unit_totals = _rollup("unit", period, group="key_id")
+    unit_lives = _live(period, now, true(), Ticket.assigned_unit_id)
+    totals = _by_member(unit_totals, owner, _add_counters)
+    lives = _by_member(unit_lives, owner, lambda a, b: a + b)
+    province = kpis.weighted_terms(
+        reduce(_add_counters, unit_totals.values(), _zero()),
+        sum(unit_lives.values(), kpis.Live()),
+    )
     members = [u.id for u in o.of_kind(*RANK_GROUPS[group][1])]
     entries = kpis.rank(
         [
