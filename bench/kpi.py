@@ -458,8 +458,9 @@ def unit_page(step: Steps, actor: Any, unit_id: int, period: Any, now: datetime)
     prev = step("figures_for (previous)", q.figures_for, scope, period.previous(), now)
     trend = step("trend", q.trend, scope, period)
     rank = step("unit_rank", q.unit_rank, unit_id, now, o)
-    cat = step("per_category", q.per_category, scope, period, now)
-    chan = step("per_channel", q.per_channel, scope, period, now)
+    split = step("unit_split", q.unit_split, scope, period)  # read once, as the page does
+    cat = step("per_category", q.per_category, scope, period, now, split)
+    chan = step("per_channel", q.per_channel, scope, period, now, split)
     backlog = step("backlog", q.backlog, scope, now)
     return {
         "figures": fig_summary(fig),
