@@ -9,12 +9,42 @@
 (function () {
   "use strict";
 
+  // Indonesian month and day names for date axes ("8 Nov", "1 Des", "3 Agu"),
+  // unless the page is in English (the portal's switch): <html lang>.
+  var LOCALE = (document.documentElement.lang || "id").slice(0, 2) === "en" ? "en" : "id";
+
   var CONFIG = {
     responsive: true,
     displaylogo: false,
     modeBarButtons: [["toImage"]],
     toImageButtonOptions: { format: "png", scale: 2 },
+    locale: LOCALE,
   };
+
+  function registerIndonesian() {
+    if (typeof window.Plotly === "undefined" || registerIndonesian.done) return;
+    registerIndonesian.done = true;
+    window.Plotly.register({
+      moduleType: "locale",
+      name: "id",
+      dictionary: {},
+      format: {
+        days: ["Minggu", "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu"],
+        shortDays: ["Min", "Sen", "Sel", "Rab", "Kam", "Jum", "Sab"],
+        months: [
+          "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+          "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+        ],
+        shortMonths: [
+          "Jan", "Feb", "Mar", "Apr", "Mei", "Jun",
+          "Jul", "Agu", "Sep", "Okt", "Nov", "Des",
+        ],
+        date: "%d/%m/%Y",
+        decimal: ",",
+        thousands: ".",
+      },
+    });
+  }
 
   function draw(block) {
     if (block.dataset.drawn === "1") return;
@@ -28,6 +58,7 @@
       return;
     }
     block.dataset.drawn = "1";
+    registerIndonesian();
     window.Plotly.newPlot(target, figure.data || [], figure.layout || {}, CONFIG);
   }
 

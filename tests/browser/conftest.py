@@ -20,6 +20,22 @@ CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(os.environ.get("PANTAU_TEST_ARTIFACTS", "test-artifacts"))
 
 
+# Draws a throwaway December chart with the trend chart's locale and returns its
+# x tick labels: the month names a reader of this page sees.
+DECEMBER_TICKS = """async () => {
+  const locale = document.getElementById('grafik-trend')._context.locale;
+  const div = document.createElement('div');
+  div.style.width = '600px';
+  document.body.appendChild(div);
+  await Plotly.newPlot(div, [{x: ['2026-12-01', '2026-12-20'], y: [1, 2]}],
+                       {xaxis: {tickformat: '%-d %b'}}, {locale: locale});
+  const ticks = Array.from(div.querySelectorAll('.xtick text'), t => t.textContent);
+  Plotly.purge(div);
+  div.remove();
+  return ticks;
+}"""
+
+
 @pytest.fixture
 def live_app(tmp_path: Path) -> Iterator[Flask]:
     yield from make_app("sqlite", tmp_path, {"SERVER_NAME": None, "WTF_CSRF_ENABLED": True})

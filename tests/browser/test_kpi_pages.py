@@ -14,7 +14,7 @@ from flask import Flask
 
 from dashboard.domain.workflow import Actor
 from dashboard.services import workflow as svc
-from tests.browser.conftest import shot
+from tests.browser.conftest import DECEMBER_TICKS, shot
 from tests.factories import PASSWORD, build_world, new_ticket, photo_bytes
 
 pytestmark = [
@@ -88,6 +88,8 @@ def test_a_governor_reads_the_summary_and_a_unit_page(
     shot(page, "kpi-summary")
 
     assert page.locator(".kpi-card").first.is_visible()
+    ticks = page.evaluate(DECEMBER_TICKS)  # Indonesian month names on date axes
+    assert ticks and all(t.endswith(" Des") for t in ticks), ticks
     plotly_js = [u for u in requested if "/kpi/assets/plotly-" in u]
     assert plotly_js == [f"{live_server}/kpi/assets/plotly-{plotly.__version__}.min.js"]
     origin = urlsplit(live_server).netloc

@@ -18,7 +18,7 @@ from dashboard.extensions import db
 from dashboard.models import Ticket
 from dashboard.services import validation
 from dashboard.services import workflow as svc
-from tests.browser.conftest import shot
+from tests.browser.conftest import DECEMBER_TICKS, shot
 from tests.factories import build_world, new_ticket, photo_bytes
 
 pytestmark = [
@@ -145,6 +145,8 @@ def test_a_citizen_reads_the_portal_in_both_languages_and_finds_a_report(
     page.wait_for_function("() => document.documentElement.lang === 'en'")
     charts_drawn(page)
     assert page.locator("h1").inner_text() == "How are citizens' reports handled?"
+    ticks = page.evaluate(DECEMBER_TICKS)  # English month names on the English page
+    assert ticks and all(t.endswith(" Dec") for t in ticks), ticks
     assert "Key figures" in page.locator("#judul-angka").inner_text()
     assert page.locator("[data-figure='received'] h3").text_content() == "Reports received"
     shot(page, "portal-en")

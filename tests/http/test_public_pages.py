@@ -339,7 +339,11 @@ def test_the_ews_date_is_shown_when_set(sqlite_app: Flask, town: Town, public: F
 def test_an_unknown_tracking_number_is_404(
     sqlite_app: Flask, town: Town, public: FlaskClient
 ) -> None:
-    assert public.get("/t/JKT-2611-ZZZZZZ").status_code == 404
+    answer = public.get("/t/JKT-2611-ZZZZZZ")
+    assert answer.status_code == 404
+    # A citizen who mistyped a link is offered the portal and the search, not only a log-in.
+    page = answer.get_data(as_text=True)
+    assert 'href="/portal/"' in page and 'href="/portal/cari"' in page
 
 
 # --- the rating link ------------------------------------------------------------------------
