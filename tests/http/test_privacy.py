@@ -428,3 +428,68 @@ def test_no_portal_page_in_either_language_shows_a_reporter_field(
     shown = [r for r in responses if r.status_code == 200 and "/portal/laporan" in r.request.path]
     assert any("[nama disembunyikan]" in r.get_data(as_text=True) for r in shown)
     assert_no_markers(*responses)
+
+
+def _export_text(response: TestResponse) -> str:
+    """Every cell of an XLSX download, or the CSV text."""
+    if response.mimetype.endswith("spreadsheetml.sheet"):
+        import openpyxl
+
+        book = openpyxl.load_workbook(io.BytesIO(response.get_data()))
+        return "\n".join(
+            str(v)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for v in row
+            if v is not None
+        )
+    return response.get_data(as_text=True)
+
+
+def test_no_export_a_staff_member_can_reach_carries_a_reporter_field(
+    sqlite_app: Flask, case: Case
+) -> None:
+    # The marked reporter's ticket is open, late and worked on, so it sits behind
+    # many figures (received, backlog, overdue, the worst-late list...).
+    from dashboard.queries.kpis import FIGURES
+
+    with sqlite_app.app_context():
+        svc.start_work(
+            case.ticket_id,
+            actor=actor(sqlite_app, "officer_a"),
+            now=later(T0, hours=1),
+            publish=svc.no_publish,
+        )
+    town = case.town
+    summary = [
+        "headline", "trend", "backlog", "per_kota", "per_kecamatan",
+        "per_category", "per_channel", "worst_late",
+    ]  # fmt: skip
+    unit = ["headline", "trend", "score", "per_category", "per_channel", "backlog"]
+    kel = town["KEL-UTAN-KAYU-UTARA"]
+    urls = [f"/kpi/?export={fmt}&table={t}" for t in summary for fmt in ("csv", "xlsx")]
+    urls += [f"/kpi/unit/{kel}?export={fmt}&table={t}" for t in unit for fmt in ("csv", "xlsx")]
+    urls += [
+        f"/kpi/tickets?scope=unit:{kel}&figure={figure}&export={fmt}&table=tickets"
+        for figure in FIGURES
+        for fmt in ("csv", "xlsx")
+    ]
+    urls.append("/kpi/rankings?group=kelurahan&export=csv&table=ranking")
+    seen = 0
+    with time_machine.travel(later(T0, hours=24 * 9), tick=False):  # past its deadlines
+        for username in ("officer_a", "mro", "exec_prov", "exec_tim", "validator_tim"):
+            client = client_as(sqlite_app, username)
+            for url in urls:
+                response = client.get(url)
+                if response.status_code != 200:
+                    continue  # outside this reader's scope: refused, nothing to leak
+                seen += 1
+                text = _export_text(response)
+                for marker in MARKERS.values():
+                    assert marker not in text, f"{marker} in {username}'s {url}"
+        # The ticket itself is in the exports: the check looked at real rows.
+        tickets = client_as(sqlite_app, "officer_a").get(
+            f"/kpi/tickets?scope=unit:{kel}&figure=backlog&export=csv&table=tickets"
+        )
+        assert case.tracking in tickets.get_data(as_text=True)
+    assert seen > 100
