@@ -216,13 +216,13 @@ def _zero() -> dict[str, int]:
 # Everything read from the open tickets goes through the partial index
 # ``ix_tickets_open_kpi`` (a few thousand rows, every column needed). The open
 # clause is the only condition an index can serve: scope and figure conditions
-# are wrapped by ``_unindexed`` and grouping columns by ``_opaque``. Without
+# are wrapped by ``unindexed`` and grouping columns by ``_opaque``. Without
 # ANALYZE statistics (the app never runs it) SQLite would otherwise prefer any
 # index with an equality on kota or unit, or one that yields the GROUP BY order,
 # and read hundreds of thousands of closed tickets to find the open ones.
 
 
-def _unindexed(cond: ColumnElement[bool]) -> ColumnElement[bool]:
+def unindexed(cond: ColumnElement[bool]) -> ColumnElement[bool]:
     """``cond`` as a computed value: true, but no index is chosen for it."""
     return case((cond, 1), else_=0) == 1
 
@@ -267,7 +267,7 @@ def _live(
             func.coalesce(func.sum(case((ood, Category.weight), else_=0)), 0),
         )
         .join(Category, Category.id == Ticket.category_id)
-        .where(Ticket.is_open_clause(), _unindexed(where))
+        .where(Ticket.is_open_clause(), unindexed(where))
     )
     if cols:
         stmt = stmt.group_by(*cols)
@@ -297,7 +297,7 @@ def _median_handling_min(period: Period, where: ColumnElement[bool]) -> float | 
     cond = and_(
         Ticket.first_completed_at >= period.since,
         Ticket.first_completed_at < period.until,
-        _unindexed(where),
+        unindexed(where),
     )
     n = int(db.session.scalar(select(func.count()).select_from(Ticket).where(cond)) or 0)
     if n == 0:
@@ -465,7 +465,7 @@ def backlog(scope: Scope, now: datetime) -> Backlog:
     age = _age_index(now).label("age")
     rows = db.session.execute(
         select(Ticket.status, age, func.count())
-        .where(Ticket.is_open_clause(), _unindexed(scope.ticket_filter()))
+        .where(Ticket.is_open_clause(), unindexed(scope.ticket_filter()))
         .group_by(Ticket.status, age)
     )
     counts = {(status, BACKLOG_AGES[int(i)][0]): int(n) for status, i, n in rows}
@@ -631,7 +631,7 @@ def worst_late(
     scope: Scope, actor: Actor, now: datetime, o: Org, limit: int = 10
 ) -> list[LateTicket]:
     """Open tickets furthest past their completion deadline (inside the reader's scope)."""
-    late = _unindexed(and_(Ticket.first_completed_at.is_(None), Ticket.completion_due_at < now))
+    late = unindexed(and_(Ticket.first_completed_at.is_(None), Ticket.completion_due_at < now))
     found = db.session.execute(
         select(
             Ticket.id,
@@ -643,7 +643,7 @@ def worst_late(
         .where(
             Ticket.is_open_clause(),
             late,
-            _unindexed(and_(scope.ticket_filter(), ticket_scope(actor))),
+            unindexed(and_(scope.ticket_filter(), ticket_scope(actor))),
         )
         .order_by(Ticket.completion_due_at, Ticket.id)
         .limit(limit)

@@ -32,6 +32,7 @@ MAX_LISTED = 5_000
 
 # The citizen's stages (as on the tracking page), each as a WHERE clause.
 STAGES: tuple[str, ...] = ("received", "handling", "validation", "done", "rejected")
+OPEN_STAGES = frozenset({"received", "handling", "validation"})
 _HANDLING = (
     Status.DISPOSITIONED.value,
     Status.COORDINATING.value,
@@ -41,17 +42,28 @@ _HANDLING = (
 
 
 def stage_clause(stage: str) -> ColumnElement[bool]:
-    """The tickets ``queries.tickets.public_stage`` puts at ``stage``."""
+    """The tickets ``queries.tickets.public_stage`` puts at ``stage``.
+
+    The three open stages also carry the open-ticket clause (they imply it): the
+    database can then read the small partial index of open tickets instead of
+    walking a kota's five years of reports for the few still open.
+    """
     reopened = Ticket.status == Status.REOPENED.value
     match stage:
         case "received":
-            return Ticket.status == Status.WAITING.value
+            return and_(Ticket.is_open_clause(), Ticket.status == Status.WAITING.value)
         case "handling":
-            return or_(Ticket.status.in_(_HANDLING), and_(reopened, Ticket.reopen_confirmed))
+            return and_(
+                Ticket.is_open_clause(),
+                or_(Ticket.status.in_(_HANDLING), and_(reopened, Ticket.reopen_confirmed)),
+            )
         case "validation":
-            return or_(
-                Ticket.status == Status.AWAITING_VALIDATION.value,
-                and_(reopened, not_(Ticket.reopen_confirmed)),
+            return and_(
+                Ticket.is_open_clause(),
+                or_(
+                    Ticket.status == Status.AWAITING_VALIDATION.value,
+                    and_(reopened, not_(Ticket.reopen_confirmed)),
+                ),
             )
         case "done":
             return Ticket.status == Status.VERIFIED.value
@@ -207,12 +219,16 @@ def _where(filters: ListFilters, o: kq.Org) -> list[Any]:
         cond.append(
             Ticket.category_id.in_(select(Category.id).where(Category.code == filters.category))
         )
-    if filters.stage is not None:
-        cond.append(stage_clause(filters.stage))
     if filters.start is not None:
         cond.append(Ticket.received_at >= kpis.day_start(filters.start))
     if filters.end is not None:
         cond.append(Ticket.received_at < kq.Period(filters.end, filters.end).until)
+    if filters.stage in OPEN_STAGES:
+        # The few open tickets are read from their partial index; an area or date
+        # condition left indexable would make SQLite walk five years of a kota.
+        return [stage_clause(filters.stage), *(kq.unindexed(c) for c in cond)]
+    if filters.stage is not None:
+        cond.append(stage_clause(filters.stage))
     return cond
 
 
