@@ -355,8 +355,12 @@ def test_admins_review_every_reveal_and_nobody_else_can(sqlite_app: Flask, case:
     assert REASON not in filtered
     assert admin.get("/admin/access-log?from=kemarin").status_code == 400
 
+    # Admins find it in their top bar; nobody else is shown the link or the page.
+    assert 'href="/admin/access-log"' in admin.get("/tickets").get_data(as_text=True)
     for username in ("mro", "officer_a", "exec_prov", "validator_prov"):
-        assert client_as(sqlite_app, username).get("/admin/access-log").status_code == 404
+        other = client_as(sqlite_app, username)
+        assert 'href="/admin/access-log"' not in other.get("/tickets").get_data(as_text=True)
+        assert other.get("/admin/access-log").status_code == 404
     assert sqlite_app.test_client().get("/admin/access-log").status_code == 302
 
 
