@@ -36,7 +36,7 @@ AGE_COLOURS = ("#fde7cf", "#f8c08a", "#f08a3c", "#c2410c", "#7f1d1d")
 AGE_PATTERNS = ("", "", "", "/", "x")
 
 
-def _layout(height: int, **extra: Any) -> dict[str, Any]:
+def chart_layout(height: int, **extra: Any) -> dict[str, Any]:
     layout: dict[str, Any] = {
         "height": height,
         "autosize": True,
@@ -58,7 +58,7 @@ def _layout(height: int, **extra: Any) -> dict[str, Any]:
     return layout
 
 
-def _axis(**extra: Any) -> dict[str, Any]:
+def chart_axis(**extra: Any) -> dict[str, Any]:
     axis: dict[str, Any] = {
         "automargin": True,
         "gridcolor": GRID,
@@ -91,7 +91,7 @@ def to_script_json(fig: Any) -> Markup:
 def trend(table: Table) -> Figure:
     days = [d.isoformat() for d in table.values("day")]
     received, completed = table.values("received"), table.values("completed")
-    data = [
+    data: list[dict[str, Any]] = [
         {
             "type": "bar",
             "name": "Diterima",
@@ -111,14 +111,14 @@ def trend(table: Table) -> Figure:
             "hovertemplate": "%{y:,} diselesaikan<extra></extra>",
         },
     ]
-    yaxis = _axis(rangemode="tozero", tickformat=",d")
+    yaxis = chart_axis(rangemode="tozero", tickformat=",d")
     if max([*received, *completed, 0]) <= 8:
         yaxis["dtick"] = 1
-    layout = _layout(
+    layout = chart_layout(
         320,
         hovermode="x unified",
         bargap=0.25,
-        xaxis=_axis(type="date", tickformat="%-d %b", showgrid=False),
+        xaxis=chart_axis(type="date", tickformat="%-d %b", showgrid=False),
         yaxis=yaxis,
     )
     return figure(data, layout)
@@ -128,7 +128,7 @@ def backlog(table: Table) -> Figure:
     rows = [r for r in table.rows if r.values[0] != "Jumlah"]
     statuses = [r.values[0] for r in rows][::-1]  # first status on top
     ages = [c for c in table.columns if c.key.startswith("age_")]
-    data = []
+    data: list[dict[str, Any]] = []
     for i, col in enumerate(ages):
         idx = table.index(col.key)
         data.append(
@@ -151,12 +151,12 @@ def backlog(table: Table) -> Figure:
                 "hovertemplate": "%{y}, " + col.label + ": %{x:,}<extra></extra>",
             }
         )
-    layout = _layout(
+    layout = chart_layout(
         60 + 34 * max(len(statuses), 1),
         barmode="stack",
         bargap=0.3,
-        xaxis=_axis(rangemode="tozero", tickformat=",d"),
-        yaxis=_axis(showgrid=False),
+        xaxis=chart_axis(rangemode="tozero", tickformat=",d"),
+        yaxis=chart_axis(showgrid=False),
     )
     layout["legend"]["traceorder"] = "normal"
     return figure(data, layout)
@@ -173,7 +173,7 @@ def rates(table: Table) -> Figure:
         ("response_rate", "Respons ≤ 6 jam", BLUE, "diamond", 10),
         ("on_time_rate", "Tepat waktu", ORANGE, "square", 8),
     )
-    data = []
+    data: list[dict[str, Any]] = []
     present: list[float] = []
     for key, name, colour, symbol, size in series:
         idx = table.index(key)
@@ -198,11 +198,13 @@ def rates(table: Table) -> Figure:
             }
         )
     low = max(0.0, math.floor((min(present, default=0.0) - 0.05) * 10) / 10)
-    layout = _layout(
+    layout = chart_layout(
         70 + 24 * max(len(labels), 1),
         hovermode="closest",
-        xaxis=_axis(range=[low, 1.02], tickformat=".0%", dtick=0.1 if low >= 0.4 else 0.2),
-        yaxis=_axis(showgrid=True, gridcolor="#f1f4f8", range=[-0.6, max(len(labels), 1) - 0.4]),
+        xaxis=chart_axis(range=[low, 1.02], tickformat=".0%", dtick=0.1 if low >= 0.4 else 0.2),
+        yaxis=chart_axis(
+            showgrid=True, gridcolor="#f1f4f8", range=[-0.6, max(len(labels), 1) - 0.4]
+        ),
     )
     return figure(data, layout)
 
@@ -215,7 +217,7 @@ def top_categories(table: Table, limit: int = 10) -> Figure:
     done = [round(n * (r.values[rate_idx] or 0)) for n, r in zip(received, rows, strict=True)]
     open_ = [n - d for n, d in zip(received, done, strict=True)]
     rate_text = [display(r.values[rate_idx], "pct") for r in rows]
-    data = [
+    data: list[dict[str, Any]] = [
         {
             "type": "bar",
             "name": "Sudah diselesaikan",
@@ -240,12 +242,12 @@ def top_categories(table: Table, limit: int = 10) -> Figure:
             "hovertemplate": "%{y}: %{x:,} belum selesai<extra></extra>",
         },
     ]
-    layout = _layout(
+    layout = chart_layout(
         70 + 30 * max(len(labels), 1),
         barmode="stack",
         bargap=0.3,
-        xaxis=_axis(rangemode="tozero", tickformat=",d"),
-        yaxis=_axis(showgrid=False),
+        xaxis=chart_axis(rangemode="tozero", tickformat=",d"),
+        yaxis=chart_axis(showgrid=False),
     )
     return figure(data, layout)
 
@@ -280,7 +282,7 @@ def channels(table: Table, overall: float | None) -> Figure:
     neglected = [
         v is not None and overall is not None and v < overall - NEGLECT_GAP for v in rates_
     ]
-    data = [
+    data: list[dict[str, Any]] = [
         {
             "type": "bar",
             "name": "Diterima",
@@ -324,14 +326,16 @@ def channels(table: Table, overall: float | None) -> Figure:
     right_title = "Respons ≤ 6 jam" + (
         "" if overall is None else f" (garis: rata-rata {display(overall, 'pct')})"
     )
-    layout = _layout(
+    layout = chart_layout(
         90 + 30 * max(len(labels), 1),
         bargap=0.3,
         margin={"l": 8, "r": 16, "t": 48, "b": 8, "pad": 4},
-        xaxis=_axis(domain=_LEFT, anchor="y", rangemode="tozero", tickformat=",d"),
-        xaxis2=_axis(domain=_RIGHT, anchor="y2", range=[0, 1.05], tickformat=".0%", dtick=0.25),
-        yaxis=_axis(anchor="x", showgrid=False),
-        yaxis2=_axis(anchor="x2", matches="y", showticklabels=False, showgrid=False),
+        xaxis=chart_axis(domain=_LEFT, anchor="y", rangemode="tozero", tickformat=",d"),
+        xaxis2=chart_axis(
+            domain=_RIGHT, anchor="y2", range=[0, 1.05], tickformat=".0%", dtick=0.25
+        ),
+        yaxis=chart_axis(anchor="x", showgrid=False),
+        yaxis2=chart_axis(anchor="x2", matches="y", showticklabels=False, showgrid=False),
         annotations=[
             _panel_title("Laporan diterima", _LEFT),
             _panel_title(right_title, _RIGHT),

@@ -9,66 +9,33 @@ render. Every chart has its numbers in a table or list beside it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from markupsafe import Markup
 
 from ..queries import kpis as kq
+from .kpi_charts import (
+    BLUE,
+    BLUE_SOFT,
+    GREEN,
+    RED,
+    Figure,
+    chart_axis,
+    chart_layout,
+    to_script_json,
+)
 
-Figure = dict[str, Any]
-
-FONT = "Plus Jakarta Sans, system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif"
-TEXT = "#172033"
-MUTED = "#5b6577"
-GRID = "#e6eaf0"
-BLUE = "#0b5cad"
-BLUE_SOFT = "#9cc0e8"
-GREEN = "#15803d"
-RED = "#d92d20"
+__all__ = ["Figure", "to_script_json"]
 
 # Past this many days the trend is drawn per week (a year of days is a blur on a phone).
 DAILY_MAX_DAYS = 62
 
 
-def to_script_json(fig: Figure) -> Markup:
-    """Figure JSON safe inside a <script> element (no '</script>' can close it)."""
-    text = json.dumps(fig, ensure_ascii=False)
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Markup(text)
-
-
-def _axis(**extra: Any) -> dict[str, Any]:
-    axis: dict[str, Any] = {
-        "automargin": True,
-        "gridcolor": GRID,
-        "zerolinecolor": GRID,
-        "linecolor": GRID,
-        "tickfont": {"color": MUTED},
-        "fixedrange": True,
-    }
-    axis.update(extra)
-    return axis
-
-
 def _layout_for(lang: str, height: int, **extra: Any) -> dict[str, Any]:
-    layout: dict[str, Any] = {
-        "height": height,
-        "autosize": True,
-        "margin": {"l": 8, "r": 12, "t": 28, "b": 8, "pad": 4},
-        "font": {"family": FONT, "size": 12, "color": TEXT},
-        # Decimal and thousands marks of the visitor's language.
-        "separators": ",." if lang == "id" else ".,",
-        "paper_bgcolor": "rgba(0,0,0,0)",
-        "plot_bgcolor": "rgba(0,0,0,0)",
-        "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
-        "hoverlabel": {"font": {"family": FONT}},
-    }
-    layout.update(extra)
-    return layout
+    """The KPI charts' layout, with the decimal and thousands marks of ``lang``."""
+    return chart_layout(height, separators=",." if lang == "id" else ".,", **extra)
 
 
 def weekly(points: Sequence[kq.TrendPoint]) -> list[kq.TrendPoint]:
@@ -116,8 +83,8 @@ def trend(points: Sequence[kq.TrendPoint], lang: str) -> Figure:
         300,
         hovermode="x unified",
         bargap=0.25,
-        xaxis=_axis(type="date", tickformat="%-d %b", showgrid=False),
-        yaxis=_axis(rangemode="tozero", tickformat=",d", **({"dtick": 1} if top <= 8 else {})),
+        xaxis=chart_axis(type="date", tickformat="%-d %b", showgrid=False),
+        yaxis=chart_axis(rangemode="tozero", tickformat=",d", **({"dtick": 1} if top <= 8 else {})),
     )
     return {"data": data, "layout": layout}
 
@@ -163,8 +130,8 @@ def categories(rows: Sequence[kq.Row], lang: str) -> Figure:
         80 + 30 * max(len(labels), 1),
         barmode="stack",
         bargap=0.3,
-        xaxis=_axis(rangemode="tozero", tickformat=",d"),
-        yaxis=_axis(showgrid=False),
+        xaxis=chart_axis(rangemode="tozero", tickformat=",d"),
+        yaxis=chart_axis(showgrid=False),
     )
     return {"data": data, "layout": layout}
 
@@ -193,7 +160,7 @@ def channels(rows: Sequence[kq.Row], lang: str) -> Figure:
         lang,
         60 + 28 * max(len(labels), 1),
         bargap=0.3,
-        xaxis=_axis(rangemode="tozero", tickformat=",d"),
-        yaxis=_axis(showgrid=False),
+        xaxis=chart_axis(rangemode="tozero", tickformat=",d"),
+        yaxis=chart_axis(showgrid=False),
     )
     return {"data": data, "layout": layout}
