@@ -442,16 +442,9 @@ class Backlog:
         return sum(n for (_s, a), n in self.counts.items() if a == age)
 
 
-def age_label(received_at: datetime, now: datetime) -> str:
-    days = (now - received_at).total_seconds() / 86400
-    for label, limit in BACKLOG_AGES:
-        if limit is None or days < limit:
-            return label
-    return BACKLOG_AGES[-1][0]  # pragma: no cover
-
-
 def _age_index(now: datetime) -> Any:
-    """The BACKLOG_AGES bucket of a ticket's receipt, computed by the database."""
+    """The BACKLOG_AGES bucket of a ticket's receipt, computed by the database:
+    the first whose limit its age in days is under (exactly 1 day old: "1–3 hari")."""
     whens = [
         (Ticket.received_at > now - timedelta(days=limit), i)
         for i, (_label, limit) in enumerate(BACKLOG_AGES)

@@ -789,6 +789,17 @@ def test_an_open_ticket_at_exactly_its_completion_deadline_is_not_yet_overdue(wo
     assert ids_behind_at(world, scope, "open_overdue", PERIOD, due + M) == {tid}
 
 
+def test_a_ticket_exactly_a_day_old_is_in_the_one_to_three_days_backlog(world) -> None:
+    receive(T0)
+    younger = q.backlog(province(world), T0 + D - M)
+    assert (younger.by_age("< 1 hari"), younger.by_age("1–3 hari")) == (1, 0)
+    at_one_day = q.backlog(province(world), T0 + D)
+    assert (at_one_day.by_age("< 1 hari"), at_one_day.by_age("1–3 hari")) == (0, 1)
+    at_fourteen = q.backlog(province(world), T0 + 14 * D)
+    assert (at_fourteen.by_age("7–14 hari"), at_fourteen.by_age("> 14 hari")) == (0, 1)
+    assert at_fourteen.by_status("waiting") == 1 and at_fourteen.total == 1
+
+
 def ids_behind_at(world, scope: q.Scope, figure: str, period: q.Period, now: datetime) -> set[int]:
     stmt = q.tickets_behind(admin(world), scope, figure, period, now)
     return {t.id for t in db.session.scalars(stmt)}
