@@ -19,6 +19,13 @@ from tests.conftest import make_app
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(os.environ.get("PANTAU_TEST_ARTIFACTS", "test-artifacts"))
 
+# Where the walks' seeded reports are: three kelurahan in two kota.
+PLACES = [
+    {"lat": -6.1985, "lon": 106.8652, "category": "jalan-rusak"},  # Utan Kayu Utara
+    {"lat": -6.2082, "lon": 106.8581, "category": "sampah"},  # Palmeriam
+    {"lat": -6.2272, "lon": 106.8021, "category": "sampah", "channel": "kelurahan"},  # Senayan
+]
+
 
 # Draws a throwaway December chart with the trend chart's locale and returns its
 # x tick labels: the month names a reader of this page sees.

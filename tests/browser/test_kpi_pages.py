@@ -14,23 +14,11 @@ from flask import Flask
 
 from dashboard.domain.workflow import Actor
 from dashboard.services import workflow as svc
-from tests.browser.conftest import DECEMBER_TICKS, shot
+from tests.browser.conftest import DECEMBER_TICKS, PLACES, shot
 from tests.factories import PASSWORD, build_world, new_ticket, photo_bytes
 
-pytestmark = [
-    pytest.mark.browser,
-    # queries.kpis._names (per_category / per_channel) still calls Result.tuples(),
-    # deprecated in SQLAlchemy 2.1 (the query layer's; reported, not changed here).
-    pytest.mark.filterwarnings(
-        "ignore:The Result.tuples\\(\\) method is deprecated:sqlalchemy.exc.SADeprecationWarning"
-    ),
-]
+pytestmark = pytest.mark.browser
 
-PLACES = [
-    {"lat": -6.1985, "lon": 106.8652, "category": "jalan-rusak"},  # Utan Kayu Utara
-    {"lat": -6.2082, "lon": 106.8581, "category": "sampah"},  # Palmeriam
-    {"lat": -6.2272, "lon": 106.8021, "category": "sampah", "channel": "kelurahan"},  # Senayan
-]
 CHARTS = ("trend", "backlog", "per_kota", "per_kecamatan", "per_category", "per_channel")
 
 

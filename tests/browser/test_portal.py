@@ -18,23 +18,11 @@ from dashboard.extensions import db
 from dashboard.models import Ticket
 from dashboard.services import validation
 from dashboard.services import workflow as svc
-from tests.browser.conftest import DECEMBER_TICKS, shot
+from tests.browser.conftest import DECEMBER_TICKS, PLACES, shot
 from tests.factories import build_world, new_ticket, photo_bytes
 
-pytestmark = [
-    pytest.mark.browser,
-    # queries.kpis._names (per_category / per_channel) still calls Result.tuples(),
-    # deprecated in SQLAlchemy 2.1 (the query layer's; reported, not changed here).
-    pytest.mark.filterwarnings(
-        "ignore:The Result.tuples\\(\\) method is deprecated:sqlalchemy.exc.SADeprecationWarning"
-    ),
-]
+pytestmark = pytest.mark.browser
 
-PLACES = [
-    {"lat": -6.1985, "lon": 106.8652, "category": "jalan-rusak"},  # Utan Kayu Utara
-    {"lat": -6.2082, "lon": 106.8581, "category": "sampah"},  # Palmeriam
-    {"lat": -6.2272, "lon": 106.8021, "category": "sampah", "channel": "kelurahan"},  # Senayan
-]
 CHARTS = ("trend", "categories", "channels")
 BIASA = "Got di Jl. Pramuka tersumbat sampah, air meluap ke jalan setiap hujan."
 

@@ -41,12 +41,6 @@ from tests.http.helpers import (
 
 NOW = later(T0, hours=3)  # what the views' clock reads
 
-# queries.kpis._names (per_category / per_channel) still calls Result.tuples(), deprecated
-# in SQLAlchemy 2.1; that module belongs to the query layer (reported, not changed here).
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:The Result.tuples\\(\\) method is deprecated:sqlalchemy.exc.SADeprecationWarning"
-)
-
 
 @pytest.fixture(autouse=True)
 def frozen() -> Iterator[None]:
