@@ -11,7 +11,7 @@ reads a reporter.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -177,7 +177,12 @@ class ListFilters:
 
 @dataclass(frozen=True)
 class PublicRow:
-    """One ticket as the public may see it: never the reporter."""
+    """One ticket as the public may see it: never the reporter.
+
+    A *rahasia* (confidential) report is ``restricted``: category, area and
+    status only — no dates, handling unit, photos or description (its tracking
+    number stays, as the row's reference; its reporter has the same page).
+    """
 
     tracking: str
     category: str
@@ -186,12 +191,13 @@ class PublicRow:
     kelurahan: str | None
     kecamatan: str | None
     kota: str | None
-    handling_unit: str | None
-    received_at: datetime
-    completed_at: datetime | None
-    closed_at: datetime | None
-    description: str | None  # redacted, and only when the confidentiality allows
-    photo_ids: tuple[int, ...]
+    restricted: bool
+    handling_unit: str | None = None
+    received_at: datetime | None = None
+    completed_at: datetime | None = None
+    closed_at: datetime | None = None
+    description: str | None = None  # redacted, and only when the confidentiality allows
+    photo_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -278,23 +284,26 @@ def _public_rows(tickets: list[Ticket], o: kq.Org) -> list[PublicRow]:
     rows = []
     for t in tickets:
         status = Status(t.status)
-        shows = Confidentiality(t.confidentiality).description_public
         kecamatan = o.kecamatan_of(t.kelurahan_id) if t.kelurahan_id else None
-        rows.append(
-            PublicRow(
-                tracking=t.tracking,
-                category=t.category.name,
-                status=status.value,
-                stage=public_stage(status, t.reopen_confirmed),
-                kelurahan=name(t.kelurahan_id),
-                kecamatan=name(kecamatan),
-                kota=name(t.kota_id),
+        row = PublicRow(
+            tracking=t.tracking,
+            category=t.category.name,
+            status=status.value,
+            stage=public_stage(status, t.reopen_confirmed),
+            kelurahan=name(t.kelurahan_id),
+            kecamatan=name(kecamatan),
+            kota=name(t.kota_id),
+            restricted=not Confidentiality(t.confidentiality).description_public,
+        )
+        if not row.restricted:
+            row = replace(
+                row,
                 handling_unit=name(t.assigned_unit_id),
                 received_at=t.received_at,
                 completed_at=t.completed_at,
                 closed_at=t.closed_at,
-                description=public_description(t) if shows else None,
+                description=public_description(t),
                 photo_ids=tuple(photos.get(t.id, ())),
             )
-        )
+        rows.append(row)
     return rows

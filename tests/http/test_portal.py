@@ -443,6 +443,11 @@ def test_a_confidential_report_shows_category_area_and_status_only(
     assert "Sampah" in card and "Kelurahan Palmeriam" in card and "Ditangani unit" in card
     assert "Laporan rahasia: hanya kategori, wilayah dan status yang ditampilkan." in card
     assert "Tumpukan sampah" not in body and "ketua RT" not in body
+    # Completed and verified, with a completion photo: still category, area and status.
+    done = card_of(body, sdata.tracking(sqlite_app, "done"))
+    assert "Jalan Rusak" in done and "Kelurahan Utan Kayu Utara" in done and "Selesai" in done
+    for detail in ("<img", "/p/", "Diterima", "Diselesaikan unit", "Unit yang menangani", "WIB"):
+        assert detail not in done and detail not in card, detail
 
 
 def test_a_biasa_report_shows_its_stored_redacted_description(
@@ -458,18 +463,19 @@ def test_a_biasa_report_shows_its_stored_redacted_description(
     assert "Rahmat" not in body and "081277778888" not in body
 
 
-def test_a_completed_report_links_its_photos_and_its_tracking_page(
+def test_a_completed_biasa_report_shows_its_dates_unit_photos_and_tracking_page(
     sqlite_app: Flask, sdata: Data
 ) -> None:
     client = sqlite_app.test_client()
-    tracking = sdata.tracking(sqlite_app, "done")
+    tracking = sdata.tracking(sqlite_app, "biasa")
     card = card_of(ok(client, "/portal/laporan"), tracking)
 
     photos = re.findall(r'<img src="(/p/\d+)"', card)
     assert len(photos) == 1
     assert client.get(photos[0]).mimetype == "image/jpeg"
     assert f'href="/t/{tracking}"' in card
-    assert "Kelurahan Utan Kayu Utara" in card and "Selesai" in card
+    assert "Kelurahan Utan Kayu Utara" in card and "Diperiksa validator" in card
+    assert "Diterima" in card and "Diselesaikan unit" in card and "Unit yang menangani" in card
 
 
 # --- search by tracking number -------------------------------------------------------------
