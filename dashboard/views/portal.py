@@ -11,7 +11,6 @@ ticket by its tracking number and sends the visitor to its tracking page.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from typing import Any
 
@@ -23,7 +22,7 @@ from markupsafe import Markup
 from .. import clock
 from ..cache import TTLCache
 from ..domain import kpis
-from ..domain.tracking import ALPHABET, normalise_tracking
+from ..domain.tracking import parse_tracking
 from ..extensions import limiter
 from ..i18n import current_language
 from ..queries import kpi_tables as kt
@@ -39,10 +38,6 @@ PERIODS = ("30", "year")
 FILTER_ARGS = ("kota", "kecamatan", "kategori", "status", "dari", "sampai")
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)  # the dates a filter may name
 LATEST_ON_LANDING = 6
-# JKT-YYMM-XXXXXX as stored (domain.tracking.make_tracking).
-TRACKING_RE = re.compile(rf"^JKT-([0-9]{{4}})-([{ALPHABET}]{{6}})$")
-# Read aloud or typed from a phone: the look-alikes the alphabet leaves out.
-LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})
 
 
 def _public_limit() -> str:
@@ -200,17 +195,6 @@ def parse_filters(options: pq.Options) -> pq.ListFilters:
     if not raw_page.isdigit() or not 1 <= int(raw_page) <= 100_000:
         raise BadFilter(_("%(what)s tidak valid: %(value)s", what=_("Halaman"), value=raw_page))
     return pq.ListFilters(kota_id, kecamatan_id, category, stage, start, end, int(raw_page))
-
-
-def parse_tracking(text: str) -> str | None:
-    """A tracking number as stored (JKT-2611-7K3QXM), or None if it cannot be one."""
-    compact = normalise_tracking(text).replace("–", "-").replace("—", "-")
-    parts = re.match(r"^JKT-?([0-9]{4})-?([0-9A-Z]{6})$", compact)
-    if parts is None:
-        return None
-    tail = parts.group(2).translate(LOOKALIKES)
-    candidate = f"JKT-{parts.group(1)}-{tail}"
-    return candidate if TRACKING_RE.match(candidate) else None
 
 
 # --- Pages ------------------------------------------------------------------------------
