@@ -309,8 +309,10 @@ class Ticket(Model):
     reopens: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     first_validation: Mapped[str | None] = mapped_column(String(16))
     handling_min: Mapped[int | None] = mapped_column(Integer)
-    # A low rating (or "not fixed") of the current completion, waiting for the
-    # reopen-low-rated job to send the completion back to validation.
+    # A low rating (or "not fixed") of the current completion not yet handled:
+    # set by the rating, cleared once the completion is back with its validator
+    # (or the rating can no longer change anything). The reopen-low-rated job
+    # reads only these, through a partial index: handled ratings are never read.
     low_rated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # The validation clock: entering awaiting_validation or a pending review.
     validation_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -369,6 +371,13 @@ class Ticket(Model):
             "clock_started_at",
             sqlite_where=text(OPEN_TICKETS_SQL),
             postgresql_where=text(OPEN_TICKETS_SQL),
+        ),
+        # The reopen-low-rated job's queue: unhandled low ratings, oldest first.
+        Index(
+            "ix_tickets_low_rated_pending",
+            "low_rated_at",
+            sqlite_where=text("low_rated_at IS NOT NULL"),
+            postgresql_where=text("low_rated_at IS NOT NULL"),
         ),
         # Everything the KPI pages count live from the open tickets (what the clock
         # decides: deadlines passed now) in one small index, read without the table.

@@ -17,6 +17,11 @@ def run(app: Flask) -> int:
     """Sweep open tickets once; returns how many escalations were raised."""
     with app.app_context():
         result = escalation.sweep(now=clock.now(), publish=publish)
-    if result.total or result.skipped:
-        log.info("escalate: raised %s (skipped %d)", dict(result.raised), result.skipped)
+    if result.read:
+        log.info(
+            "escalate: read %d, raised %s, skipped %d",
+            result.read,
+            dict(result.raised),
+            result.skipped,
+        )
     return result.total

@@ -17,6 +17,12 @@ def run(app: Flask) -> int:
     """Send each low-rated completion back to validation once; returns how many."""
     with app.app_context():
         result = validation.reopen_low_rated(now=clock.now(), publish=publish)
-    if result.total or result.skipped:
-        log.info("reopen-low-rated: %d (skipped %d)", result.total, result.skipped)
+    if result.read:
+        log.info(
+            "reopen-low-rated: read %d, %s, retired %d, skipped %d",
+            result.read,
+            dict(result.done),
+            result.retired,
+            result.skipped,
+        )
     return result.total

@@ -17,6 +17,10 @@ def run(app: Flask) -> int:
     """Flag last week's sample of each unit's completions; returns how many were flagged."""
     with app.app_context():
         result = validation.sample_completions(now=clock.now(), publish=publish)
-    if result.total or result.skipped:
-        log.info("sample-completions: %d (skipped %d)", result.total, result.skipped)
+    log.info(
+        "sample-completions: read %d not yet flagged, flagged %d, skipped %d",
+        result.read,
+        result.total,
+        result.skipped,
+    )
     return result.total

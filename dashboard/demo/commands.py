@@ -16,13 +16,15 @@ from sqlalchemy import func, select
 demo_cli = AppGroup("demo", help="Demo data: a year of Jakarta complaints, accounts and keys.")
 
 CREDENTIALS_FILE = "demo-credentials.txt"
+# What the README's run command loads: one year of tickets ending now.
+DEFAULT_TICKETS = 50_000
 
 
 @demo_cli.command("load")
 @click.option(
     "--tickets",
     "n_tickets",
-    default=50_000,
+    default=DEFAULT_TICKETS,
     show_default=True,
     type=click.IntRange(0),
     help="How many tickets to generate (one year ending now).",

@@ -39,6 +39,7 @@ OWED = tuple(s.value for s in sla.OWED_STATUSES)
 class SweepResult:
     raised: dict[str, int] = field(default_factory=dict)
     skipped: int = 0  # raced by another sweep, or the ticket changed meanwhile
+    read: int = 0  # candidate tickets read (each has an escalation due, not raised)
 
     @property
     def total(self) -> int:
@@ -192,6 +193,7 @@ def sweep(*, now: datetime, publish: Publish, limit: int = 2000) -> SweepResult:
     """Raise every escalation that has fallen due by ``now`` (the escalate job)."""
     result = SweepResult()
     ids = _candidates(now, limit)
+    result.read = len(ids)
     db.session.rollback()  # end the read; each ticket gets its own write transaction
     for ticket_id in ids:
         ticket = db.session.get(Ticket, ticket_id)

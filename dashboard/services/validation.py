@@ -3,16 +3,24 @@ field checks, and repeat reports.
 
 A completion enters its validator's queue when the unit completes it. It is
 also sent back — from awaiting validation or from verified — when the
-reporter rates it low (the ``reopen-low-rated`` job), when the weekly sample
-picks it (``sample-completions``), or when the same problem is reported again
-nearby (at intake). Each reason is a ``ValidationFlag`` row, unique per
-completion, written in the same transaction as the ticket's change: running
-a job twice, or two at once, flags and reopens each completion once.
+reporter rates it low (at once, with the ``reopen-low-rated`` job as the
+safety net), when the weekly sample picks it (``sample-completions``), or
+when the same problem is reported again nearby (at intake). Each reason is a
+``ValidationFlag`` row, unique per completion, written in the same
+transaction as the ticket's change: running a job twice, or two at once,
+flags and reopens each completion once.
+
+A low rating is handled exactly once: ``Ticket.low_rated_at`` marks it until
+it is settled (returned, joined to a review already under way, or retired
+because it can no longer change anything), and the job reads only marked
+tickets through a partial index, so handled ratings are never read again and
+a new one never waits behind old ones.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import secrets
 from collections import defaultdict
@@ -22,7 +30,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
@@ -37,16 +45,22 @@ from .errors import Conflict, InvalidInput, NotFound
 from .workflow import Publish, act, store_photos
 
 SYSTEM = Actor.system("Sistem validasi")
+log = logging.getLogger(__name__)
 
 
 @dataclass
 class JobResult:
     done: dict[str, int] = field(default_factory=dict)
-    skipped: int = 0
+    skipped: int = 0  # raced by another run: nothing written by this one
+    retired: int = 0  # settled without a flag: nothing left to review
+    read: int = 0  # candidates read: unhandled low ratings, or sampled and not yet flagged
 
     @property
     def total(self) -> int:
         return sum(self.done.values())
+
+    def count(self, outcome: str) -> None:
+        self.done[outcome] = self.done.get(outcome, 0) + 1
 
 
 # --- ratings -------------------------------------------------------------------
@@ -108,7 +122,7 @@ def rate_with_token(
         assert used is not None
         used.used_at = now
 
-    return act(
+    event = act(
         ticket_id,
         wf.Rate(
             rating=rating,
@@ -121,6 +135,8 @@ def rate_with_token(
         publish=publish,
         also=also,
     )
+    after_rating(event, now=now, publish=publish)
+    return event
 
 
 def rate_by_channel(
@@ -134,7 +150,7 @@ def rate_by_channel(
     publish: Publish,
 ) -> ev.TicketEvent:
     """A channel forwards its user's rating (only for tickets it delivered)."""
-    return act(
+    event = act(
         ticket_id,
         wf.Rate(
             rating=rating,
@@ -147,6 +163,23 @@ def rate_by_channel(
         publish=publish,
         also=_record_rating("channel", rating, fixed, comment, now),
     )
+    after_rating(event, now=now, publish=publish)
+    return event
+
+
+def after_rating(event: ev.TicketEvent, *, now: datetime, publish: Publish) -> None:
+    """The handler of a committed rating: a low one reaches its validator now.
+
+    The rating is already stored; if sending it on fails here, the
+    ``reopen-low-rated`` job finds the mark and sends it within a minute.
+    """
+    if not (isinstance(event, ev.TicketRated) and event.low):
+        return
+    try:
+        settle_low_rating(event.ticket_id, now=now, publish=publish)
+    except Exception:  # the job is the safety net; the rating stands
+        db.session.rollback()
+        log.exception("low rating of ticket %s left for the reopen-low-rated job", event.ticket_id)
 
 
 # --- sending a completion back to its validator --------------------------------
@@ -217,30 +250,103 @@ def flag_only(
     return True
 
 
+def settle_low_rating(ticket_id: int, *, now: datetime, publish: Publish) -> str:
+    """Handle a ticket's unhandled low rating once; returns what was done.
+
+    ``returned``: the completion went back to its validator (from awaiting
+    validation or verified). ``flagged``: it is already back for another
+    reason (sample, repeat report), and the low rating joins that review.
+    ``retired``: the rating can change nothing any more (this completion was
+    already returned for a low rating, or the validator has sent the ticket
+    back to the unit, whose new completion will be rated anew). ``none``:
+    nothing was waiting (another run settled it).
+    """
+    rating = db.session.scalar(select(Ticket.rating).where(Ticket.id == ticket_id))
+    db.session.rollback()
+    back = return_for_review(
+        ticket_id, "low_rating", now=now, publish=publish, detail={"rating": rating}
+    )
+    if back is not None:
+        return "returned"
+    begin_write()
+    row = db.session.execute(
+        select(
+            Ticket.status, Ticket.reopen_confirmed, Ticket.completed_at, Ticket.low_rated_at
+        ).where(Ticket.id == ticket_id)
+    ).one_or_none()
+    if row is None or row.low_rated_at is None:
+        db.session.rollback()
+        return "none"
+    outcome = "retired"
+    under_review = row.status == Status.REOPENED.value and not row.reopen_confirmed
+    if under_review and row.completed_at is not None:
+        already = db.session.scalar(
+            select(ValidationFlag.id).where(
+                ValidationFlag.ticket_id == ticket_id,
+                ValidationFlag.reason == "low_rating",
+                ValidationFlag.completion_at == row.completed_at,
+            )
+        )
+        if already is None:
+            db.session.add(
+                ValidationFlag(
+                    ticket_id=ticket_id,
+                    reason="low_rating",
+                    completion_at=row.completed_at,
+                    at=now,
+                    detail={"rating": rating},
+                )
+            )
+            outcome = "flagged"
+    # A plain UPDATE: settling the mark is no event and must not advance the
+    # ticket's version (an officer's open form stays valid).
+    db.session.execute(
+        update(Ticket)
+        .where(Ticket.id == ticket_id, Ticket.low_rated_at == row.low_rated_at)
+        .values(low_rated_at=None)
+    )
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # another run flagged it first
+        return "none"
+    return outcome
+
+
 def reopen_low_rated(*, now: datetime, publish: Publish, limit: int = 1000) -> JobResult:
-    """The ``reopen-low-rated`` job: low ratings go back to the validator."""
+    """The ``reopen-low-rated`` job, the safety net behind ``after_rating``:
+    settle every low rating not yet handled, oldest first. Reads only the
+    marked tickets (partial index); a run with nothing new writes nothing."""
     result = JobResult()
     ids = list(
         db.session.scalars(
             select(Ticket.id)
-            .where(
-                Ticket.low_rated_at.is_not(None),
-                Ticket.status.in_((Status.AWAITING_VALIDATION.value, Status.VERIFIED.value)),
-            )
+            .where(Ticket.low_rated_at.is_not(None))
             .order_by(Ticket.low_rated_at)
             .limit(limit)
         )
     )
+    result.read = len(ids)
     db.session.rollback()
     for ticket_id in ids:
-        if return_for_review(ticket_id, "low_rating", now=now, publish=publish) is None:
-            result.skipped += 1
-        else:
-            result.done["low_rating"] = result.done.get("low_rating", 0) + 1
+        match settle_low_rating(ticket_id, now=now, publish=publish):
+            case "returned":
+                result.count("low_rating")
+            case "flagged":
+                result.count("low_rating_joined")
+            case "retired":
+                result.retired += 1
+            case _:
+                result.skipped += 1
     return result
 
 
 # --- the weekly sample --------------------------------------------------------------
+
+
+def _chunks(ids: Sequence[int], size: int = 500) -> list[Sequence[int]]:
+    """Bound IN lists (SQLite's variable limit, PostgreSQL's plan size)."""
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
 def week_start(at: datetime) -> datetime:
@@ -290,17 +396,27 @@ def sample_completions(
     ).all()
     pairs = [(t, u) for t, u in rows if u is not None]
     chosen = choose_sample(pairs, share=share, seed=str(seed), week=start)
-    statuses = (
-        dict(
-            db.session.execute(select(Ticket.id, Ticket.status).where(Ticket.id.in_(chosen))).all()
+    statuses: dict[int, str] = {}
+    for part in _chunks(chosen):
+        statuses.update(
+            db.session.execute(
+                select(Ticket.id, Ticket.status).where(
+                    Ticket.id.in_(part),
+                    # Already sampled (this completion): handled by an earlier run.
+                    ~select(ValidationFlag.id)
+                    .where(
+                        ValidationFlag.ticket_id == Ticket.id,
+                        ValidationFlag.reason == "sample",
+                        ValidationFlag.completion_at == Ticket.completed_at,
+                    )
+                    .exists(),
+                )
+            ).all()
         )
-        if chosen
-        else {}
-    )
     db.session.rollback()
-    result = JobResult()
+    result = JobResult(read=len(statuses))
     detail = {"week": start.date().isoformat()}
-    for ticket_id in chosen:
+    for ticket_id in sorted(statuses):
         if statuses.get(ticket_id) == Status.VERIFIED.value:
             ok = (
                 return_for_review(ticket_id, "sample", now=now, publish=publish, detail=detail)

@@ -144,6 +144,8 @@ def apply_event(ticket: Ticket, event: ev.TicketEvent) -> None:
                 ticket.low_rated_at = at
         case ev.ReturnedForReview():
             ticket.reopen_confirmed = False
+            if event.reason == "low_rating":
+                ticket.low_rated_at = None  # the low rating is with its validator: handled
             _new_validation_clock(ticket, at)
         case ev.FieldCheckRequested():
             ticket.field_check_requested_at = at

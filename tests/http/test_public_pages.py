@@ -403,7 +403,10 @@ def test_a_not_fixed_answer_with_a_reason_counts_as_a_low_rating(
     assert response.status_code == 200
     assert "diperiksa ulang oleh validator" in response.get_data(as_text=True)
     with sqlite_app.app_context():
-        assert db.session.get(Ticket, completed.ticket_id).low_rated_at is not None
+        ticket = db.session.get(Ticket, completed.ticket_id)
+        # Counted low and already with its validator: returned for review at once.
+        assert ticket.status == "reopened" and not ticket.reopen_confirmed
+        assert ticket.low_rated_at is None
 
 
 def test_a_ticket_not_yet_completed_cannot_be_rated(

@@ -19,6 +19,7 @@ from dashboard.services import workflow as svc
 from dashboard.services.errors import Conflict, NotFound
 from tests.conftest import T0
 from tests.factories import build_world, new_ticket, photo_bytes, report_payload
+from tests.sql_spy import count_writes
 
 H = timedelta(hours=1)
 
@@ -81,6 +82,107 @@ def intake_with_token(now, **overrides) -> intake.IntakeResult:
     )
 
 
+def rated_but_not_sent_on(ticket_id: int, *, now, rating: int = 1) -> None:
+    """A low rating stored while its follow-up was lost (the process died after
+    the commit): only the reopen-low-rated job can still send it on."""
+    svc.rate(
+        ticket_id,
+        rating=rating,
+        fixed=True,
+        comment="",
+        actor=Actor.channel("jaki"),
+        now=now,
+        publish=svc.no_publish,
+    )
+    assert fresh(ticket_id).low_rated_at == now
+
+
+def handled_low_rating(world, ticket_id: int, *, now) -> None:
+    """Rated low, sent back, and the validator accepted the completion anyway."""
+    validation.rate_by_channel(
+        ticket_id,
+        channel_code="jaki",
+        rating=1,
+        fixed=True,
+        comment="",
+        now=now,
+        publish=svc.no_publish,
+    )
+    svc.verify(
+        ticket_id,
+        note="sudah dicek, memang selesai",
+        field_verified=False,
+        actor=world.actor("validator_tim"),
+        now=now + H,
+        publish=svc.no_publish,
+    )
+
+
+def test_a_new_low_rating_never_waits_behind_handled_ones(world, app: Flask) -> None:
+    # Twelve low ratings handled (returned, then verified), each is history now.
+    old = [completed_ticket(world, external_id=f"OLD-{i}") for i in range(12)]
+    for i, tid in enumerate(old):
+        handled_low_rating(world, tid, now=T0 + 2 * H + i * timedelta(minutes=1))
+    assert all(fresh(tid).status == "verified" for tid in old)
+    new = completed_ticket(world, at=T0 + 5 * H, external_id="NEW-1")
+    rated_but_not_sent_on(new, now=T0 + 7 * H)
+    # A job that reads ten at a time still finds the new one first.
+    result = validation.reopen_low_rated(now=T0 + 8 * H, publish=svc.no_publish, limit=10)
+    assert (result.read, result.total) == (1, 1)
+    assert fresh(new).status == "reopened" and flags(new) == ["low_rating"]
+    assert all(fresh(tid).status == "verified" for tid in old)
+
+
+def test_a_run_with_nothing_new_reads_and_writes_nothing(world, app: Flask) -> None:
+    tid = completed_ticket(world)
+    rated_but_not_sent_on(tid, now=T0 + 2 * H)
+    assert validation.reopen_low_rated(now=T0 + 2 * H, publish=svc.no_publish).total == 1
+    writes = count_writes(app)
+    again = validation.reopen_low_rated(now=T0 + 3 * H, publish=svc.no_publish)
+    assert (again.read, again.total, again.skipped, again.retired) == (0, 0, 0, 0)
+    assert writes() == []
+
+
+def test_a_low_rating_of_a_completion_under_review_joins_the_review_once(
+    world, app: Flask
+) -> None:
+    tid = completed_ticket(world)
+    svc.verify(
+        tid,
+        note="",
+        field_verified=False,
+        actor=world.actor("validator_tim"),
+        now=T0 + 2 * H,
+        publish=svc.no_publish,
+    )
+    rated_but_not_sent_on(tid, now=T0 + 3 * H)
+    # The weekly sample sends it back first; the low rating then joins that review.
+    assert validation.return_for_review(tid, "sample", now=T0 + 4 * H, publish=svc.no_publish)
+    first = validation.reopen_low_rated(now=T0 + 5 * H, publish=svc.no_publish)
+    second = validation.reopen_low_rated(now=T0 + 6 * H, publish=svc.no_publish)
+    assert first.done == {"low_rating_joined": 1} and second.read == 0
+    assert flags(tid) == ["sample", "low_rating"]
+    assert fresh(tid).low_rated_at is None
+
+
+def test_a_low_rating_after_the_validator_sent_it_back_is_retired(world, app: Flask) -> None:
+    tid = completed_ticket(world)
+    rated_but_not_sent_on(tid, now=T0 + 2 * H)
+    svc.reopen(
+        tid,
+        reason="foto bukan lokasi ini",
+        actor=world.actor("validator_tim"),
+        now=T0 + 3 * H,
+        publish=svc.no_publish,
+    )
+    version = fresh(tid).version
+    result = validation.reopen_low_rated(now=T0 + 4 * H, publish=svc.no_publish)
+    assert (result.read, result.total, result.retired) == (1, 0, 1)
+    t = fresh(tid)
+    assert t.low_rated_at is None and t.reopen_confirmed and flags(tid) == []
+    assert t.version == version  # settling a mark is no event: open forms stay valid
+
+
 def test_a_one_star_rating_is_returned_to_the_right_validator_once(world, app: Flask) -> None:
     result = intake_with_token(T0)
     officer = world.actor("officer_a")
@@ -102,10 +204,12 @@ def test_a_one_star_rating_is_returned_to_the_right_validator_once(world, app: F
         now=T0 + 2 * H,
         publish=svc.no_publish,
     )
+    # Returned at once, by the rating itself: the job finds nothing left to do.
+    t = fresh(result.ticket_id)
+    assert t.status == "reopened" and t.low_rated_at is None
     first = validation.reopen_low_rated(now=T0 + 2 * H, publish=svc.no_publish)
     second = validation.reopen_low_rated(now=T0 + 3 * H, publish=svc.no_publish)
-    assert (first.total, second.total) == (1, 0)
-    t = fresh(result.ticket_id)
+    assert (first.read, first.total, second.read, second.total) == (0, 0, 0, 0)
     assert t.status == "reopened" and not t.reopen_confirmed
     assert t.handling_kota_id == world["JKT-TIM"]  # Bagian Pemerintahan Jakarta Timur's queue
     assert flags(result.ticket_id) == ["low_rating"]
@@ -229,7 +333,7 @@ def test_a_channel_rates_only_tickets_it_delivered(world, app: Flask) -> None:
         now=T0 + 2 * H,
         publish=svc.no_publish,
     )
-    assert fresh(tid).low_rated_at == T0 + 2 * H
+    assert fresh(tid).status == "reopened" and flags(tid) == ["low_rating"]
     with pytest.raises(NotFound):
         validation.rate_by_channel(
             tid,
@@ -245,15 +349,7 @@ def test_a_channel_rates_only_tickets_it_delivered(world, app: Flask) -> None:
 def test_two_concurrent_jobs_return_a_low_rating_once(world, app: Flask) -> None:
     ids = [completed_ticket(world, external_id=f"LR-{i}") for i in range(6)]
     for tid in ids:
-        validation.rate_by_channel(
-            tid,
-            channel_code="jaki",
-            rating=1,
-            fixed=True,
-            comment="",
-            now=T0 + 2 * H,
-            publish=svc.no_publish,
-        )
+        rated_but_not_sent_on(tid, now=T0 + 2 * H)
     barrier = threading.Barrier(2, timeout=20)
     totals: list[int] = []
 
@@ -302,8 +398,11 @@ def test_sample_job_flags_last_weeks_completions_once(world, app: Flask) -> None
     )
     next_week = T0 + timedelta(days=7)
     first = validation.sample_completions(now=next_week, publish=svc.no_publish, seed="x")
+    writes = count_writes(app)
     second = validation.sample_completions(now=next_week, publish=svc.no_publish, seed="x")
     assert first.total == 1 and second.total == 0  # one unit, three completions: ceil(0.15) = 1
+    # The second run reads nothing left to flag, tries nothing and writes nothing.
+    assert (second.read, second.skipped) == (0, 0) and writes() == []
     sampled = [tid for tid in ids if flags(tid) == ["sample"]]
     assert len(sampled) == 1
     t = fresh(sampled[0])
