@@ -138,15 +138,6 @@ def test_a_password_reset_and_a_move_end_the_sessions(sqlite_app: Flask, town: T
         assert db.session.get(User, other).unit.code == "KEL-SENAYAN"  # type: ignore[union-attr]
 
 
-def test_a_session_ends_after_its_lifetime_even_if_the_cookie_is_kept(
-    sqlite_app: Flask, town: Town, clock: time_machine.Coordinates
-) -> None:
-    client = client_as(sqlite_app, "mro")
-    saved = session_cookie(client)
-    clock.shift(timedelta(hours=12, minutes=1))
-    assert replay(sqlite_app, saved) == 302
-
-
 # --- per-account throttle -------------------------------------------------------------
 
 
