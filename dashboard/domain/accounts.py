@@ -76,7 +76,7 @@ def placement(
 ) -> tuple[dict[str, str], int | None]:
     """Errors for this role in this unit and kota, and the kota the account gets.
 
-    An officer needs a unit (not a validator body); a validator sits in a
+    An officer needs a unit (not a validator body, not the province itself); a validator sits in a
     validator body (Biro Pemerintahan, or a kota's Bagian Pemerintahan, whose
     kota it takes); an executive may be narrowed to a kota (a walikota) or
     not (the governor); admin and MRO see the whole province and have neither.
@@ -94,6 +94,8 @@ def placement(
             errors["unit"] = "petugas harus punya unit"
         elif unit.kind == "validator":
             errors["unit"] = "badan validator bukan unit petugas; pilih peran validator"
+        elif unit.kind == "province":
+            errors["unit"] = "pilih unit kerja petugas, bukan provinsi"
     if role is Role.VALIDATOR:
         if unit is None or unit.kind != "validator":
             errors["unit"] = "validator harus berada di Biro atau Bagian Pemerintahan"

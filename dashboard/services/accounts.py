@@ -91,7 +91,7 @@ def _placement(
     """The role, unit and kota id of an account, by the rules of domain/accounts.py."""
     role_enum = rules.parse_role(role)
     if role_enum is None:
-        errors["role"] = f"peran tidak dikenal: {role}"
+        errors["role"] = f"peran tidak dikenal: {role[:40]}"
     unit = _unit_facts(unit_code, "unit", errors)
     kota = _unit_facts(kota_code, "kota", errors)
     if role_enum is None:

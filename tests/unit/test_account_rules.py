@@ -25,6 +25,7 @@ T = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
         (Role.OFFICER, KEL, None, set(), None),
         (Role.OFFICER, None, None, {"unit"}, None),
         (Role.OFFICER, BAGPEM, None, {"unit"}, None),
+        (Role.OFFICER, rules.UnitFacts(9, "province", None), None, {"unit"}, None),
         (Role.OFFICER, KEL, KOTA, {"kota"}, 10),
         (Role.VALIDATOR, BAGPEM, None, set(), 10),
         (Role.VALIDATOR, BIRO, None, set(), None),
