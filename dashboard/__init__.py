@@ -53,15 +53,18 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Silakan masuk untuk membuka halaman ini."
     login_manager.login_message_category = "error"
+    from .live.sockets import client_manager
+
     socketio.init_app(
         app,
         message_queue=app.config.get("REDIS_URL"),
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
         # None: only the page's own origin may open a socket (ASVS 4.4).
         cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),
-        # Redis pub/sub ignores the database number: deployments (and test runs)
-        # sharing one Redis keep apart by channel.
-        channel=app.config.get("SOCKETIO_CHANNEL", "flask-socketio"),
+        # Closing a user's or a wall's room disconnects its boards on every
+        # process. Redis pub/sub ignores the database number: deployments (and
+        # test runs) sharing one Redis keep apart by channel (SOCKETIO_CHANNEL).
+        client_manager=client_manager(app),
     )
 
     from .security import register_security

@@ -160,7 +160,7 @@ def import_boundaries(geojson: Path, name_property: str) -> None:
     type=click.Choice(["admin", "mro", "officer", "validator", "executive"]),
 )
 @click.option("--name", "display_name", required=True)
-@click.option("--unit", "unit_code", help="Unit code (officers).")
+@click.option("--unit", "unit_code", help="Unit code (officers; validators: their validator body).")
 @click.option("--kota", "kota_code", help="Kota code (kota validators and executives).")
 @click.password_option()
 def create_user(

@@ -228,6 +228,46 @@ class User(UserMixin, Model):
         return self.role in (Role.ADMIN, Role.MRO, Role.OFFICER)
 
 
+class LoginSession(Model):
+    """A log-in, server-side: the cookie holds a random token, this its SHA-256.
+
+    Logging out ends the row; deactivation, a password reset and a change of
+    role or unit end every row of the user. A cookie whose row is ended (or
+    older than PERMANENT_SESSION_LIFETIME) signs no one in.
+    """
+
+    __tablename__ = "login_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class LoginFailure(Model):
+    """A failed log-in attempt on a username (domain/accounts.py throttles on these)."""
+
+    __tablename__ = "login_failures"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username_key: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+    __table_args__ = (Index("ix_login_failures_key_at", "username_key", "at"),)
+
+
+class AccountAudit(Model):
+    """Every change an admin (or the CLI) makes to a staff account; append-only."""
+
+    __tablename__ = "account_audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_label: Mapped[str] = mapped_column(String(200))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    action: Mapped[str] = mapped_column(String(24))
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
 class Reporter(Model):
     """The pelapor's personal data. Confidential; see the module docstring."""
 
@@ -614,3 +654,27 @@ def _append_only(target: Any, connection: Any, **_kw: Any) -> None:
 
 
 event.listen(ReporterAccess.__table__, "after_create", _append_only)
+
+# The account audit log is append-only the same way (migration e5a7c9b1d3f6).
+AUDIT_APPEND_ONLY_SQLITE = (
+    "CREATE TRIGGER IF NOT EXISTS account_audit_log_no_update BEFORE UPDATE"
+    " ON account_audit_log BEGIN SELECT RAISE(ABORT, 'account_audit_log is append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS account_audit_log_no_delete BEFORE DELETE"
+    " ON account_audit_log BEGIN SELECT RAISE(ABORT, 'account_audit_log is append-only'); END",
+)
+AUDIT_APPEND_ONLY_POSTGRESQL = (
+    APPEND_ONLY_POSTGRESQL[0],
+    "CREATE TRIGGER account_audit_log_append_only BEFORE UPDATE OR DELETE"
+    " ON account_audit_log FOR EACH ROW EXECUTE FUNCTION pantau_append_only()",
+    "CREATE TRIGGER account_audit_log_no_truncate BEFORE TRUNCATE"
+    " ON account_audit_log FOR EACH STATEMENT EXECUTE FUNCTION pantau_append_only()",
+)
+
+
+def _audit_append_only(target: Any, connection: Any, **_kw: Any) -> None:
+    statements = {"sqlite": AUDIT_APPEND_ONLY_SQLITE, "postgresql": AUDIT_APPEND_ONLY_POSTGRESQL}
+    for sql in statements.get(connection.dialect.name, ()):
+        connection.exec_driver_sql(sql)
+
+
+event.listen(AccountAudit.__table__, "after_create", _audit_append_only)

@@ -77,10 +77,21 @@ def register_views(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        from ..extensions import db
+        """The user of an open server-side session (services/sessions.py), else nobody.
 
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None
+        A cookie without the session token (a remember-me cookie, an old
+        cookie) or with an ended one signs no one in.
+        """
+        from flask import g, session
+
+        from .. import clock
+        from ..services import sessions
+
+        signed = sessions.resolve(user_id, session.get(sessions.SESSION_KEY), now=clock.now())
+        if signed is None:
+            return None
+        g.login_session_id = signed.session_id
+        return signed.user
 
     def _wants_json() -> bool:
         return request.path.startswith("/api/")
