@@ -1,7 +1,7 @@
 """Server-side log-in sessions, failed log-ins per username, the account audit log
 
 Revision ID: e5a7c9b1d3f6
-Revises: d4e6f8a0b2c4
+Revises: e5f7a9b1c3d5
 Create Date: 2026-12-03 13:30:00
 
 """
@@ -12,7 +12,7 @@ from dashboard.models import AUDIT_APPEND_ONLY_POSTGRESQL, AUDIT_APPEND_ONLY_SQL
 
 # revision identifiers, used by Alembic.
 revision = 'e5a7c9b1d3f6'
-down_revision = 'd4e6f8a0b2c4'
+down_revision = 'e5f7a9b1c3d5'
 branch_labels = None
 depends_on = None
 
