@@ -84,13 +84,15 @@ def _detail_context(ticket_id: int) -> dict[str, Any]:
     for e in events:
         unit_ids |= {v for k, v in e.data.items() if k.endswith("unit_id") and v}
         unit_ids |= set(e.data.get("unit_ids", []))
-    allowed = wf.allowed_actions(svc.state_of(ticket), actor)
+    state = svc.state_of(ticket)
+    allowed = wf.allowed_actions(state, actor)
     return {
         "ticket": ticket,
         "events": events,
         "photos": q.photos(ticket.id),
         "unit_names": q.unit_names(unit_ids),
         "allowed": {a.__name__ for a in allowed},
+        "note_kinds": [(k, wf.NOTE_KIND_LABELS[k]) for k in wf.note_kinds(state, actor)],
         "dispose_targets": q.units_for_select(
             ("kelurahan", "kecamatan", "kota", "kabupaten", "agency", "bumd")
         )
@@ -183,7 +185,7 @@ def act(ticket_id: int, action: str) -> Any:
             svc.reject(ticket_id, reason=_form_text("reason"), duplicate_of_id=dup_id, **common)
         case "note":
             kind = request.form.get("kind", "note")
-            if kind not in ("note", "warning", "acknowledge"):
+            if kind not in wf.NOTE_KINDS:
                 kind = "note"
             svc.add_note(
                 ticket_id, text=_form_text("text"), kind=kind, actor=actor, now=now, publish=publish
