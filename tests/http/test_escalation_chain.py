@@ -126,9 +126,7 @@ def test_the_camat_opens_the_escalated_ticket_and_nothing_else(app: Flask, chain
     assert client_as(app, "walikota_tim").get(f"/tickets/{chain.utan_kayu}").status_code == 404
 
 
-def test_the_escalated_ticket_is_on_the_camats_board_and_worklist(
-    app: Flask, chain: Chain
-) -> None:
+def test_the_escalated_ticket_is_on_the_camats_board_and_worklist(app: Flask, chain: Chain) -> None:
     camat = client_as(app, "camat_matraman")
     board = camat.get("/board/snapshot.json")
     assert board.status_code == 200
@@ -219,9 +217,7 @@ def test_a_kecamatan_tickets_level2_goes_to_the_walikota_office(app: Flask, chai
         assert chain.palmeriam in ids and chain.senayan not in ids
 
 
-def test_live_pushes_reach_the_escalated_units_room_and_leave_it(
-    app: Flask, chain: Chain
-) -> None:
+def test_live_pushes_reach_the_escalated_units_room_and_leave_it(app: Flask, chain: Chain) -> None:
     kec = chain.town["KEC-MATRAMAN"]
     published: list[ev.TicketEvent] = []
     camat: Actor = actor(app, "camat_matraman")
