@@ -34,6 +34,8 @@ class Receipt:
 
 def receipt(ticket_id: int, actor: Actor) -> Receipt | None:
     """The receipt of a ticket ``actor`` may see, else None."""
+    if not 0 < ticket_id < 2**63:
+        return None  # no such row; the database would refuse the number
     assigned, kelurahan = aliased(Unit), aliased(Unit)
     row = db.session.execute(
         select(

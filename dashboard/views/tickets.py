@@ -189,7 +189,7 @@ def act(ticket_id: int, action: str) -> Any:
         case "note":
             kind = request.form.get("kind", "note")
             if kind not in wf.NOTE_KINDS:
-                kind = "note"
+                raise InvalidInput({"kind": f"jenis catatan tidak dikenal: {kind[:40]!r}"})
             svc.add_note(
                 ticket_id, text=_form_text("text"), kind=kind, actor=actor, now=now, publish=publish
             )

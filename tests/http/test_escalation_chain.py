@@ -151,6 +151,12 @@ def test_the_camat_may_warn_note_and_dispose_but_not_work_the_ticket(
     refused = camat.post(f"{base}/note", data={"kind": "acknowledge", "text": "x"}, headers=HTMX)
     assert refused.status_code == 403
     assert _ticket(app, chain.utan_kayu).status == "waiting"
+    # A note of a kind that does not exist is refused by name, and nothing is stored.
+    before = _ticket(app, chain.utan_kayu).version
+    refused = camat.post(f"{base}/note", data={"kind": "perintah", "text": "x"}, headers=HTMX)
+    assert refused.status_code in (400, 422)
+    assert "jenis catatan" in refused.get_data(as_text=True)
+    assert _ticket(app, chain.utan_kayu).version == before
     r = camat.post(f"{base}/note", data={"kind": "warning", "text": "Segera tindak lanjuti."})
     assert r.status_code in (200, 302), r.get_data(as_text=True)[:300]
     r = camat.post(f"{base}/note", data={"kind": "note", "text": "Sudah saya telepon lurah."})

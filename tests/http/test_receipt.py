@@ -136,3 +136,5 @@ def test_online_reports_and_roles_without_intake_have_no_receipt(
     location = client.post("/tickets/new", data=intake_form()).location
     assert client_as(sqlite_app, "exec_prov").get(location).status_code == 404
     assert client_as(sqlite_app, "officer_a").get("/tickets/999999/receipt").status_code == 404
+    huge = "/tickets/99999999999999999999999/receipt"  # beyond 64 bits
+    assert client_as(sqlite_app, "officer_a").get(huge).status_code == 404
