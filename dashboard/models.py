@@ -338,6 +338,10 @@ class Ticket(Model):
     # cycle; a disposition or a confirmed reopen starts a new cycle at 0.
     escalation_level: Mapped[int] = mapped_column(Integer, default=0)
     escalation_ack_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The unit a level-2 escalation of the current clock named, when it is not the
+    # lead unit (the kecamatan above a kelurahan, the walikota's office above a
+    # kecamatan): its officers see and act on the ticket (scope.ticket_scope).
+    escalated_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     # Bits of sla.ESCALATION_BITS raised on the current clocks (cleared when a
     # clock restarts); the escalations table stays the exactly-once guard.
     escalation_flags: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -394,6 +398,7 @@ class Ticket(Model):
         ),
         Index("ix_tickets_assigned_received", "assigned_unit_id", "received_at"),
         Index("ix_tickets_kota_received", "kota_id", "received_at"),
+        Index("ix_tickets_escalated_unit", "escalated_unit_id"),
         # Received in a period; the distinct reporters of a period read the index alone.
         Index("ix_tickets_received_reporter", "received_at", "reporter_hash"),
         # "Completed today" on every board; the KPI pages' median handling time of

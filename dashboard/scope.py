@@ -35,7 +35,14 @@ def ticket_scope(actor: Actor) -> ColumnElement[bool]:
             supported = select(TicketSupport.ticket_id).where(
                 TicketSupport.unit_id == actor.unit_id
             )
-            return or_(Ticket.assigned_unit_id == actor.unit_id, Ticket.id.in_(supported))
+            # The lead unit, a supporting unit, and the unit a level-2 escalation of
+            # the current clock named (the camat above a kelurahan, the walikota's
+            # office above a kecamatan): whoever an escalation names can act on it.
+            return or_(
+                Ticket.assigned_unit_id == actor.unit_id,
+                Ticket.id.in_(supported),
+                Ticket.escalated_unit_id == actor.unit_id,
+            )
         case Role.VALIDATOR:
             if actor.kota_id is None:
                 return true()

@@ -231,6 +231,19 @@ def demo_account_specs() -> list[AccountSpec]:
                     unit_code=kel.code,
                 )
             )
+    for k in ref.KOTA:
+        # The camat's office above the busiest kelurahan: level-2 escalations land there.
+        top = busiest_kelurahan(k, 1)[0]
+        kec = next(c for c in k.kecamatan if top in c.kelurahan)
+        specs.append(
+            AccountSpec(
+                f"camat.{kec.code.removeprefix('KEC-').lower()}",
+                f"Petugas Kecamatan {kec.name}",
+                Role.OFFICER,
+                f"Kecamatan {kec.name} ({k.name}; eskalasi tingkat 2 kelurahannya)",
+                unit_code=kec.code,
+            )
+        )
     for code, name in MAIN_AGENCIES:
         agency = ref.agency_by_code(code)
         specs.append(

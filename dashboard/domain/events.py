@@ -31,6 +31,7 @@ class TicketEvent:
     event_id: int | None = None  # the history row's id: a global, increasing sequence
     kota_id: int | None = None
     unit_ids: tuple[int, ...] = ()
+    left_unit_ids: tuple[int, ...] = ()  # units whose boards must drop the ticket now
 
     def data(self) -> dict[str, Any]:
         """Event-specific fields, JSON-ready, for the history row."""
@@ -130,21 +131,40 @@ class FieldCheckRequested(TicketEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
-class TicketVerified(TicketEvent):
+class ValidationDecision(TicketEvent):
+    """A validator's decision on a completion, measured against the validation
+    deadline of that moment (the ticket's own deadline is cleared by it)."""
+
+    validation_due_at: datetime | None = None
+    # The deciding body: None = Biro Pemerintahan, else that kota's Bagian Pemerintahan.
+    validation_kota_id: int | None = None
+
+    def decision_data(self) -> dict[str, Any]:
+        due = self.validation_due_at
+        return {
+            "validation_kota_id": self.validation_kota_id,
+            "validation_due_at": due.isoformat() if due else None,
+            # Minutes to spare when decided (negative: late), as sla.margin_minutes.
+            "margin_min": int((due - self.at).total_seconds() // 60) if due else None,
+        }
+
+
+@dataclass(frozen=True, kw_only=True)
+class TicketVerified(ValidationDecision):
     kind: ClassVar[str] = "verified"
     field_verified: bool = False
 
     def data(self) -> dict[str, Any]:
-        return {"field_verified": self.field_verified}
+        return {"field_verified": self.field_verified, **self.decision_data()}
 
 
 @dataclass(frozen=True, kw_only=True)
-class TicketReopened(TicketEvent):
+class TicketReopened(ValidationDecision):
     kind: ClassVar[str] = "reopened"
     redo_due_at: datetime
 
     def data(self) -> dict[str, Any]:
-        return {"redo_due_at": self.redo_due_at.isoformat()}
+        return {"redo_due_at": self.redo_due_at.isoformat(), **self.decision_data()}
 
 
 @dataclass(frozen=True, kw_only=True)

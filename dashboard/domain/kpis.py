@@ -526,3 +526,46 @@ def rank(
     rest = sorted((s for s in scored if s[1] < min_volume), key=lambda s: (-s[1], s[0]))
     out.extend(RankEntry(uid, vol, sc, False, None) for uid, vol, sc in rest)
     return out
+
+
+# --- Validator bodies ----------------------------------------------------------------------
+#
+# A validator body (Biro Pemerintahan, a kota's Bagian Pemerintahan) is measured on its
+# decisions: each verification or reopen, against the validation deadline of that moment
+# (the margin is frozen on the decision's history row: minutes to spare, negative = late).
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: str  # "verified" | "reopened"
+    margin_min: int | None  # None: decided before margins were recorded (unknown)
+
+
+@dataclass(frozen=True)
+class ValidatorFigures:
+    done: int
+    on_time: int
+    late: int
+    reopened: int
+    median_decide_h: float | None  # from entering validation to the decision
+    on_time_rate: float | None  # of the decisions whose margin is known
+    reopened_share: float | None
+
+
+def validator_figures(decisions: Sequence[Decision], validation_days: int) -> ValidatorFigures:
+    """Figures of one body's decisions. The time to decide is the validation window
+    minus the margin (the deadline is ``validation_days`` after entering validation)."""
+    known = [d.margin_min for d in decisions if d.margin_min is not None]
+    on_time = sum(1 for m in known if m >= 0)
+    waited = sorted(max(0, validation_days * 24 * 60 - m) for m in known)
+    mid = median(waited)
+    reopened = sum(1 for d in decisions if d.outcome == "reopened")
+    return ValidatorFigures(
+        done=len(decisions),
+        on_time=on_time,
+        late=len(known) - on_time,
+        reopened=reopened,
+        median_decide_h=None if mid is None else mid / 60,
+        on_time_rate=ratio(on_time, len(known)),
+        reopened_share=ratio(reopened, len(decisions)),
+    )

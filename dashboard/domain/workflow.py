@@ -171,6 +171,11 @@ class TicketState:
     ticket_kota_id: int | None = None
     escalations: frozenset[str] = frozenset()
     field_check_requested: bool = False
+    # The unit a level-2 escalation of the current clock named (the kecamatan
+    # above a kelurahan, the walikota's office above a kecamatan), if not the lead.
+    escalated_unit_id: int | None = None
+    # When the current completion must be validated by (None: no validation clock).
+    validation_due_at: datetime | None = None
 
 
 # --- actions -----------------------------------------------------------------
@@ -347,39 +352,101 @@ class NotPermitted(InvalidTransition):
 # --- permission checks -----------------------------------------------------
 
 
+class Relation(enum.StrEnum):
+    """How a staff member stands to a ticket, for the rights table below."""
+
+    CONTROL_ROOM = "control_room"  # MRO or admin
+    LEAD = "lead"  # an officer of the assigned unit
+    SUPPORTING = "supporting"  # an officer of a unit asked to coordinate
+    ESCALATED_TO = "escalated_to"  # an officer of the unit a level-2 escalation named
+    VALIDATOR = "validator"  # the ticket's validating body (or admin)
+
+
+# Who may do what, by relation (the WORKFLOW.md table). Notes are split by kind.
+# The unit a level-2 escalation names (the camat above a kelurahan, the walikota's
+# office above a kecamatan) may warn the unit below, note, and route the ticket on.
+R = Relation
+RIGHTS: dict[str, frozenset[Relation]] = {
+    "start_work": frozenset({R.LEAD}),
+    "coordinate": frozenset({R.LEAD}),
+    "ews": frozenset({R.LEAD}),
+    "complete": frozenset({R.LEAD}),
+    "hand_back": frozenset({R.LEAD}),
+    "dispose": frozenset({R.LEAD, R.ESCALATED_TO, R.CONTROL_ROOM}),
+    "validate": frozenset({R.VALIDATOR}),
+    "note": frozenset({R.CONTROL_ROOM, R.LEAD, R.SUPPORTING, R.ESCALATED_TO}),
+    "warning": frozenset({R.CONTROL_ROOM, R.ESCALATED_TO}),
+    "acknowledge": frozenset({R.CONTROL_ROOM}),
+}
+
+RELATION_LABELS: dict[Relation, str] = {
+    R.CONTROL_ROOM: "MRO atau admin",
+    R.LEAD: "petugas unit penanggung jawab",
+    R.SUPPORTING: "petugas unit pendukung",
+    R.ESCALATED_TO: "petugas unit atasan yang menerima eskalasi",
+    R.VALIDATOR: "validator",
+}
+
+NOTE_KINDS = ("note", "warning", "acknowledge")
+NOTE_KIND_LABELS = {
+    "note": "Catatan",
+    "warning": "Teguran ke unit",
+    "acknowledge": "Eskalasi diterima",
+}
+
+
+def relations(state: TicketState, actor: Actor) -> frozenset[Relation]:
+    """Every relation ``actor`` has to the ticket."""
+    out: set[Relation] = set()
+    if actor.has_role(Role.MRO, Role.ADMIN):
+        out.add(R.CONTROL_ROOM)
+    if actor.has_role(Role.OFFICER) and actor.unit_id is not None:
+        if actor.unit_id == state.assigned_unit_id:
+            out.add(R.LEAD)
+        if actor.unit_id in state.supporting_unit_ids:
+            out.add(R.SUPPORTING)
+        if actor.unit_id == state.escalated_unit_id:
+            out.add(R.ESCALATED_TO)
+    if actor.has_role(Role.ADMIN) or (
+        actor.has_role(Role.VALIDATOR) and actor.kota_id == state.validation_kota_id
+    ):
+        out.add(R.VALIDATOR)
+    return frozenset(out)
+
+
+def may(state: TicketState, actor: Actor, right: str) -> bool:
+    return bool(RIGHTS[right] & relations(state, actor))
+
+
+def note_kinds(state: TicketState, actor: Actor) -> list[str]:
+    """The kinds of note ``actor`` may add to the ticket (for drawing the form)."""
+    return [k for k in NOTE_KINDS if may(state, actor, k)]
+
+
+def _who(right: str) -> str:
+    labels = [RELATION_LABELS[r] for r in Relation if r in RIGHTS[right]]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " atau " + labels[-1]
+
+
 def _is_lead_officer(state: TicketState, actor: Actor) -> bool:
-    return (
-        actor.has_role(Role.OFFICER)
-        and actor.unit_id is not None
-        and actor.unit_id == state.assigned_unit_id
-    )
-
-
-def _is_supporting_officer(state: TicketState, actor: Actor) -> bool:
-    return actor.has_role(Role.OFFICER) and actor.unit_id in state.supporting_unit_ids
-
-
-def _is_right_validator(state: TicketState, actor: Actor) -> bool:
-    if actor.has_role(Role.ADMIN):
-        return True
-    if not actor.has_role(Role.VALIDATOR):
-        return False
-    return actor.kota_id == state.validation_kota_id
+    return R.LEAD in relations(state, actor)
 
 
 def _check_permission(state: TicketState, action: Action, actor: Actor) -> None:
     name = ACTION_NAMES[type(action)]
     ok: bool
     match action:
-        case StartWork() | Coordinate() | SetEws() | Complete():
-            ok = _is_lead_officer(state, actor)
-            who = "petugas unit penanggung jawab"
-        case Dispose():
-            ok = _is_lead_officer(state, actor) or actor.has_role(Role.MRO, Role.ADMIN)
-            who = "petugas unit penanggung jawab, MRO, atau admin"
-        case HandBack():
-            ok = _is_lead_officer(state, actor)
-            who = "petugas unit penanggung jawab"
+        case StartWork() | Coordinate() | SetEws() | Complete() | Dispose() | HandBack():
+            right = {
+                StartWork: "start_work",
+                Coordinate: "coordinate",
+                SetEws: "ews",
+                Complete: "complete",
+                Dispose: "dispose",
+                HandBack: "hand_back",
+            }[type(action)]
+            ok = may(state, actor, right)
+            who = _who(right)
         case Rate():
             ok = actor.kind in (ActorKind.REPORTER, ActorKind.CHANNEL)
             who = "pelapor (melalui tautan) atau kanal"
@@ -387,7 +454,7 @@ def _check_permission(state: TicketState, action: Action, actor: Actor) -> None:
             ok = actor.kind is ActorKind.SYSTEM
             who = "sistem"
         case Verify() | Reopen() | RequestFieldCheck():
-            ok = _is_right_validator(state, actor)
+            ok = may(state, actor, "validate")
             who = (
                 "validator Biro Pemerintahan"
                 if state.validation_kota_id is None
@@ -402,16 +469,9 @@ def _check_permission(state: TicketState, action: Action, actor: Actor) -> None:
             ok = actor.kind is ActorKind.SYSTEM
             who = "sistem"
         case AddNote():
-            if action.kind in ("warning", "acknowledge"):
-                ok = actor.has_role(Role.MRO, Role.ADMIN)
-                who = "MRO atau admin"
-            else:
-                ok = (
-                    actor.has_role(Role.MRO, Role.ADMIN)
-                    or _is_lead_officer(state, actor)
-                    or _is_supporting_officer(state, actor)
-                )
-                who = "MRO, admin, atau petugas unit yang terlibat"
+            kind = action.kind if action.kind in RIGHTS else "note"
+            ok = may(state, actor, kind)
+            who = _who(kind)
         case _:  # pragma: no cover - exhaustive over Action
             raise TypeError(f"unknown action {action!r}")
     if not ok:
@@ -569,13 +629,20 @@ def transition(state: TicketState, action: Action, actor: Actor, now: datetime) 
                 to_status=S.VERIFIED,
                 note=action.note.strip(),
                 field_verified=action.field_verified,
+                validation_due_at=state.validation_due_at,
+                validation_kota_id=state.validation_kota_id,
             )
         case Reopen():
             reason = _require(action.reason, "Alasan membuka kembali")
             if state.status is S.REOPENED and state.reopen_confirmed:
                 raise InvalidTransition("Tiket sudah dibuka kembali.")
             return ev.TicketReopened(
-                **base, to_status=S.REOPENED, note=reason, redo_due_at=action.redo_due_at
+                **base,
+                to_status=S.REOPENED,
+                note=reason,
+                redo_due_at=action.redo_due_at,
+                validation_due_at=state.validation_due_at,
+                validation_kota_id=state.validation_kota_id,
             )
         case Reject():
             reason = _require(action.reason, "Alasan penolakan")

@@ -6,8 +6,9 @@ the payload is small JSON, never HTML.
 
 Rooms: ``province``; ``kota:<id>`` (the ticket's location); ``validation:<id>``
 (the kota whose Bagian Pemerintahan validates it); ``unit:<id>`` for the lead
-and every supporting unit. When a disposition or hand-back moves a ticket
-away from a unit, that unit's room (and its validation desk) get the same
+and every supporting unit, and the unit a level-2 escalation named. When a
+disposition or hand-back moves a ticket away from a unit (or from the unit an
+escalation named), that unit's room (and its validation desk) get the same
 signal with ``row: null``, so their boards drop it.
 
 The same function works in the web process and in a separate job process:
@@ -49,11 +50,11 @@ def rooms_for(event: TicketEvent, facts: TicketFacts | None = None) -> list[str]
 
 def rooms_left(event: TicketEvent, facts: TicketFacts) -> list[str]:
     """Rooms that saw the ticket before this event and may no longer see it."""
+    rooms = [f"unit:{u}" for u in event.left_unit_ids]
     from_unit = _from_unit(event)
     if from_unit is None:
-        return []
-    rooms = []
-    if from_unit not in event.unit_ids:
+        return rooms
+    if from_unit not in event.unit_ids and from_unit not in event.left_unit_ids:
         rooms.append(f"unit:{from_unit}")
     old_kota = facts.from_unit_kota_id
     if old_kota is not None and old_kota != facts.handling_kota_id:

@@ -672,6 +672,46 @@ def late_table(late: Sequence[kq.LateTicket], scope: kq.Scope, now: datetime, o:
     )
 
 
+VALIDATOR_COLUMNS = (
+    Column("label", "Badan validator", link="unit"),
+    Column("done", "Validasi", "int"),
+    Column("on_time", "Tepat waktu", "int"),
+    Column("late", "Terlambat", "int"),
+    Column("on_time_rate", "Ketepatan", "pct"),
+    Column("median_decide_h", "Median waktu memutus", "hours"),
+    Column("reopened_share", "Dibuka kembali", "pct"),
+)
+
+
+def validator_table(
+    rows: Sequence[kq.ValidatorRow], scope: kq.Scope, period: kq.Period, o: kq.Org
+) -> Table:
+    return Table(
+        "validators",
+        "Kinerja validator",
+        _subtitle(scope.label, period),
+        VALIDATOR_COLUMNS,
+        [
+            TableRow(
+                (
+                    r.label,
+                    r.figures.done,
+                    r.figures.on_time,
+                    r.figures.late,
+                    r.figures.on_time_rate,
+                    r.figures.median_decide_h,
+                    r.figures.reopened_share,
+                ),
+                Ref(unit_id=r.unit_id),
+            )
+            for r in rows
+        ],
+        note="Keputusan (verifikasi atau buka kembali) dalam periode, dibanding tenggat validasi "
+        "saat itu; waktu memutus dihitung sejak penyelesaian masuk antrean validasi.",
+        slug=_slug(scope, o, period),
+    )
+
+
 # --- Books ---------------------------------------------------------------------------------
 
 
@@ -706,6 +746,7 @@ class SummaryBook(Book):
             "per_category",
             "per_channel",
             "worst_late",
+            "validators",
         )
 
     @cached_property
@@ -810,6 +851,11 @@ class SummaryBook(Book):
         )
 
     @cached_property
+    def t_validators(self) -> Table:
+        rows = kq.per_validator(self.scope, self.period, self.o)
+        return validator_table(rows, self.scope, self.period, self.o)
+
+    @cached_property
     def t_worst_late(self) -> Table:
         late = kq.worst_late(self.scope, self.actor, self.now, self.o)
         return late_table(late, self.scope, self.now, self.o)
@@ -833,6 +879,8 @@ class UnitBook(SummaryBook):
         super().__init__(actor, scope, period, now, o)
         self.unit = o.units[scope.id or 0]
         self.names = ("headline", "trend", "score", "per_category", "per_channel", "backlog")
+        if kq.validator_bodies(scope, o):
+            self.names = (*self.names, "validators")
 
     @cached_property
     def rank(self) -> RankInfo | None:

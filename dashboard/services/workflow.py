@@ -65,6 +65,8 @@ def state_of(ticket: Ticket, escalations: frozenset[str] | None = None) -> wf.Ti
         ticket_kota_id=ticket.kota_id,
         escalations=frozenset(escalations),
         field_check_requested=ticket.field_check_requested_at is not None,
+        escalated_unit_id=ticket.escalated_unit_id,
+        validation_due_at=ticket.validation_due_at,
     )
 
 
@@ -89,6 +91,7 @@ def _new_cycle(ticket: Ticket, at: datetime) -> None:
     ticket.clock_stopped_at = None
     ticket.escalation_level = 0
     ticket.escalation_flags = (ticket.escalation_flags or 0) & ~sla.UNWORKED_BITS
+    ticket.escalated_unit_id = None  # a level-2 escalation belongs to its clock
 
 
 def _new_validation_clock(ticket: Ticket, at: datetime) -> None:
@@ -178,6 +181,8 @@ def apply_event(ticket: Ticket, event: ev.TicketEvent) -> None:
             level = {"level1": 1, "level2": 2}.get(event.level)
             if level is not None and level > ticket.escalation_level:
                 ticket.escalation_level = level
+            if event.level == "level2" and event.notify_unit_id != ticket.assigned_unit_id:
+                ticket.escalated_unit_id = event.notify_unit_id
         case ev.NoteAdded() if event.note_kind == "acknowledge":
             ticket.escalation_ack_at = at
     ticket.status = event.to_status.value
@@ -204,13 +209,38 @@ def history_row(event: ev.TicketEvent) -> TicketEventRow:
     )
 
 
-def scoped(event: ev.TicketEvent, ticket: Ticket, row: TicketEventRow) -> ev.TicketEvent:
-    """The event with its sequence number, the ticket's version and scope, for live routing."""
+def scoped(
+    event: ev.TicketEvent,
+    ticket: Ticket,
+    row: TicketEventRow,
+    escalated_before: int | None = None,
+) -> ev.TicketEvent:
+    """The event with its sequence number, the ticket's version and scope, for live routing:
+    the lead, supporting and escalated-to units see it; an escalated-to unit the event
+    took the ticket away from (``escalated_before``) is told to drop it."""
     units = tuple(
-        u for u in (ticket.assigned_unit_id, *sorted(ticket.supporting_unit_ids)) if u is not None
+        dict.fromkeys(
+            u
+            for u in (
+                ticket.assigned_unit_id,
+                *sorted(ticket.supporting_unit_ids),
+                ticket.escalated_unit_id,
+            )
+            if u is not None
+        )
+    )
+    left = (
+        (escalated_before,)
+        if escalated_before is not None and escalated_before not in units
+        else ()
     )
     return dataclasses.replace(
-        event, version=ticket.version, kota_id=ticket.kota_id, unit_ids=units, event_id=row.id
+        event,
+        version=ticket.version,
+        kota_id=ticket.kota_id,
+        unit_ids=units,
+        left_unit_ids=left,
+        event_id=row.id,
     )
 
 
@@ -255,6 +285,7 @@ def act(
         raise
     row = history_row(event)
     db.session.add(row)
+    escalated_before = ticket.escalated_unit_id
     if photos:
         db.session.flush()  # the history row's id, for the photos to point at
         ids = store_photos(ticket, photos, purpose="evidence", now=now, event_id=row.id)
@@ -264,7 +295,7 @@ def act(
     if also is not None:
         also(ticket, event)
     commit_or_conflict(lambda: kpi_rollup.record_change(ticket.id, kpi_before))
-    event = scoped(event, ticket, row)
+    event = scoped(event, ticket, row, escalated_before)
     publish(event)
     return event
 

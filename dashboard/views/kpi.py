@@ -114,7 +114,8 @@ def htmx_session_expired() -> Response | None:
 
 def _home_url() -> str:
     """Where a reader's KPI link leads: the summary, or an officer's own unit."""
-    if current_user.role == Role.OFFICER and current_user.unit_id:
+    if current_user.role in (Role.OFFICER, Role.VALIDATOR) and current_user.unit_id:
+        # A validator's own page is their body's: its decisions, on time or late.
         return url_for("kpi.unit", unit_id=current_user.unit_id)
     return url_for("kpi.summary")
 

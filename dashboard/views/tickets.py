@@ -9,11 +9,13 @@ from typing import Any
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     make_response,
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask.wrappers import Response
@@ -35,6 +37,7 @@ from .. import clock
 from ..domain import workflow as wf
 from ..domain.intake import InvalidReport, parse_report
 from ..live.publisher import publish
+from ..queries import receipts
 from ..queries import tickets as q
 from ..scope import actor_for_user
 from ..services import intake, privacy
@@ -84,13 +87,15 @@ def _detail_context(ticket_id: int) -> dict[str, Any]:
     for e in events:
         unit_ids |= {v for k, v in e.data.items() if k.endswith("unit_id") and v}
         unit_ids |= set(e.data.get("unit_ids", []))
-    allowed = wf.allowed_actions(svc.state_of(ticket), actor)
+    state = svc.state_of(ticket)
+    allowed = wf.allowed_actions(state, actor)
     return {
         "ticket": ticket,
         "events": events,
         "photos": q.photos(ticket.id),
         "unit_names": q.unit_names(unit_ids),
         "allowed": {a.__name__ for a in allowed},
+        "note_kinds": [(k, wf.NOTE_KIND_LABELS[k]) for k in wf.note_kinds(state, actor)],
         "dispose_targets": q.units_for_select(
             ("kelurahan", "kecamatan", "kota", "kabupaten", "agency", "bumd")
         )
@@ -183,8 +188,8 @@ def act(ticket_id: int, action: str) -> Any:
             svc.reject(ticket_id, reason=_form_text("reason"), duplicate_of_id=dup_id, **common)
         case "note":
             kind = request.form.get("kind", "note")
-            if kind not in ("note", "warning", "acknowledge"):
-                kind = "note"
+            if kind not in wf.NOTE_KINDS:
+                raise InvalidInput({"kind": f"jenis catatan tidak dikenal: {kind[:40]!r}"})
             svc.add_note(
                 ticket_id, text=_form_text("text"), kind=kind, actor=actor, now=now, publish=publish
             )
@@ -330,7 +335,12 @@ def new() -> Any:
             if form.photo.data:
                 report = dataclasses.replace(report, photos=(form.photo.data.read(),))
             result = intake.receive_report(
-                report, payload_hash=None, actor=_actor(), now=now, publish=publish
+                report,
+                payload_hash=None,
+                actor=_actor(),
+                now=now,
+                publish=publish,
+                rating_link=True,
             )
         except (InvalidReport, InvalidInput) as exc:
             for field_name, message in exc.errors.items():
@@ -341,8 +351,58 @@ def new() -> Any:
                 target.errors = [*target.errors, message]
             return render_template("tickets/new.html", form=form), 422
         flash(f"Laporan tercatat dengan nomor {result.tracking}.", "success")
-        if not q.is_visible(result.ticket_id, _actor()):
-            # Routed to another unit: this officer may not open it, but may note the number.
-            return redirect(url_for("tickets.new"))
-        return redirect(url_for("tickets.detail", ticket_id=result.ticket_id))
+        # The receipt for the reporter: the rating link is shown on it (only this once
+        # issued; the session keeps it for reprints until the next intake).
+        session[RECEIPT_KEY] = {"ticket_id": result.ticket_id, "token": result.rating_token}
+        return redirect(url_for("tickets.receipt", ticket_id=result.ticket_id))
     return render_template("tickets/new.html", form=form), (422 if form.errors else 200)
+
+
+# --- the walk-in reporter's receipt ----------------------------------------------------------
+
+RECEIPT_KEY = "intake_receipt"
+
+# What the receipt promises about the reporter's identity, by their choice.
+IDENTITY_PROMISE = {
+    "confidential": "Laporan Anda RAHASIA: nama dan kontak Anda disimpan terlindungi dan tidak "
+    "pernah ditampilkan kepada unit yang menangani maupun kepada publik.",
+    "public": "Laporan Anda BIASA: nama dan kontak Anda disimpan terlindungi dan tidak pernah "
+    "ditampilkan; uraian laporan tampil di portal publik setelah data pribadi disamarkan.",
+    "anonymous": "Laporan Anda ANONIM: identitas Anda tidak disimpan sama sekali.",
+}
+
+
+def public_base_url() -> str:
+    """Absolute links on paper: PUBLIC_BASE_URL when set, else this request's host."""
+    return (current_app.config.get("PUBLIC_BASE_URL") or request.host_url).rstrip("/")
+
+
+@bp.route("/tickets/<int:ticket_id>/receipt")
+@login_required
+def receipt(ticket_id: int) -> Any:
+    """A printable receipt for the walk-in reporter (A6): tracking number, time, category,
+    the unit it went to, the public tracking link and the rating link — no identity."""
+    if not current_user.can_intake:
+        abort(404)
+    held = session.get(RECEIPT_KEY) or {}
+    found = receipts.receipt(ticket_id, _actor())
+    if found is None and held.get("ticket_id") == ticket_id:
+        # Routed to a unit outside this officer's scope: the receipt they just issued
+        # opens as the reporter's own ticket, and nothing else.
+        found = receipts.receipt(ticket_id, wf.Actor.reporter(ticket_id))
+    if found is None or found.channel_online:
+        abort(404)
+    base = public_base_url()
+    token = held.get("token") if held.get("ticket_id") == ticket_id else None
+    response = make_response(
+        render_template(
+            "tickets/receipt.html",
+            r=found,
+            tracking_url=f"{base}{url_for('public.ticket', tracking=found.tracking)}",
+            rating_url=f"{base}{url_for('public.rate', token=token)}" if token else None,
+            promise=IDENTITY_PROMISE.get(found.confidentiality, IDENTITY_PROMISE["confidential"]),
+            may_open=q.is_visible(ticket_id, _actor()),
+        )
+    )
+    response.headers["Cache-Control"] = "no-store"  # the rating link is the reporter's
+    return response

@@ -572,11 +572,12 @@ def test_intake_of_a_report_routed_to_another_unit_returns_to_the_form_with_its_
     client = client_as(sqlite_app, "officer_a")
     response = client.post("/tickets/new", data=intake_form(kelurahan="KEL-SENAYAN"))
 
-    assert response.status_code == 302 and response.location == "/tickets/new"
     with sqlite_app.app_context():
         t = db.session.scalars(select(Ticket)).one()
         assert t.assigned_unit_id == town["KEL-SENAYAN"]
         tracking = t.tracking
+    # To the reporter's receipt (tests/http/test_receipt.py), which names the number.
+    assert response.status_code == 302 and response.location == f"/tickets/{t.id}/receipt"
     assert tracking in client.get("/tickets/new").get_data(as_text=True)
 
 
@@ -597,7 +598,7 @@ def test_intake_form_creates_a_routed_ticket_from_an_offline_channel(
     response = client_as(sqlite_app, "officer_a").post("/tickets/new", data=intake_form())
 
     assert response.status_code == 302
-    ticket_id = int(response.location.rsplit("/", 1)[1])
+    ticket_id = int(response.location.split("/")[2])  # /tickets/<id>/receipt
     with sqlite_app.app_context():
         t = db.session.get(Ticket, ticket_id)
         channel = db.session.get(Channel, t.channel_id)
