@@ -6,7 +6,7 @@ act on the ticket. Existing tickets take it from the escalations table (the
 level-2 row of the current clock, when it named another unit than the lead).
 
 Revision ID: e7a1c3b5d9f0
-Revises: d4e6f8a0b2c4
+Revises: e5a7c9b1d3f6
 Create Date: 2026-12-03 13:30:00.000000
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e7a1c3b5d9f0'
-down_revision = 'd4e6f8a0b2c4'
+down_revision = 'e5a7c9b1d3f6'
 branch_labels = None
 depends_on = None
 
