@@ -42,7 +42,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 30 * 1024 * 1024,
         "MAX_PHOTO_BYTES": 8 * 1024 * 1024,
-        "MAX_PHOTO_PIXELS": 40_000_000,
+        "MAX_PHOTO_PIXELS": 16_000_000,  # refused from the header, before decoding
         "MAX_PHOTOS": 5,
         "MAX_JSON_BYTES": 2 * 1024 * 1024,
         "RATING_THRESHOLD": 2,
