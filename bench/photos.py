@@ -42,7 +42,8 @@ def hwm_kb():
 
 def load(name):
     # The one file, not the dashboard package (whose imports would dwarf the figures).
-    spec = importlib.util.spec_from_file_location(name.replace("/", "_"), f"{sys.argv[1]}/dashboard/{name}.py")
+    path = f"{sys.argv[1]}/dashboard/{name}.py"
+    spec = importlib.util.spec_from_file_location(name.replace("/", "_"), path)
     module = sys.modules[spec.name] = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -53,7 +54,9 @@ data = open(sys.argv[2], "rb").read()
 before = hwm_kb()
 t = time.perf_counter()
 try:
-    out = photos.clean_photo(data, max_bytes=cfg["MAX_PHOTO_BYTES"], max_pixels=cfg["MAX_PHOTO_PIXELS"])
+    out = photos.clean_photo(
+        data, max_bytes=cfg["MAX_PHOTO_BYTES"], max_pixels=cfg["MAX_PHOTO_PIXELS"]
+    )
     result = f"stored {out.width}x{out.height} {out.mime} {len(out.content) // 1024} KB"
 except photos.BadPhoto as exc:
     result = f"refused: {exc}"
@@ -80,8 +83,10 @@ def make_inputs(folder: Path) -> dict[str, Path]:
         noise = Image.effect_noise(size, 24)
         return Image.merge("RGB", (light, noise, Image.linear_gradient("L").resize(size)))
 
-    inputs = {"PNG bomb 6300x6300 (40 MP)": save("bomb.png", Image.new("RGB", (6300, 6300)), "PNG")}
-    inputs["PNG 16 MP 4000x4000 (limit)"] = save("flat16.png", Image.new("RGB", (4000, 4000)), "PNG")
+    inputs = {
+        "PNG bomb 6300x6300 (40 MP)": save("bomb.png", Image.new("RGB", (6300, 6300)), "PNG"),
+        "PNG 16 MP 4000x4000 (limit)": save("flat16.png", Image.new("RGB", (4000, 4000)), "PNG"),
+    }
     inputs["JPEG 16 MP 4608x3456"] = save("camera16.jpg", camera((4608, 3456)), "JPEG", quality=90)
     exif = Image.Exif()
     exif[0x0112] = 6  # rotated: the phone was held upright
@@ -121,8 +126,10 @@ def main() -> None:
         roots.insert(0, ("before", args.against.resolve()))
     with tempfile.TemporaryDirectory() as tmp:
         inputs = make_inputs(Path(tmp))
-        print(f"{'upload':<28} {'code':<7} {'KB in':>6} {'time s':>7} {'peak MB':>8} "
-              f"{'growth MB':>9}  result")
+        print(
+            f"{'upload':<28} {'code':<7} {'KB in':>6} {'time s':>7} {'peak MB':>8} "
+            f"{'growth MB':>9}  result"
+        )
         for label, path in inputs.items():
             for name, root in roots:
                 m = measure(root, path, args.repeat)
