@@ -27,6 +27,10 @@ MAGIC = {
 
 # The longest side of a stored photo: enough to read a street sign.
 MAX_SIDE = 2048
+# The longest side an upload may have. A 16 MP limit alone would admit a
+# 1 × 16,000,000 strip, which costs seconds per photo in per-row overhead; no
+# camera makes a side this long within 16 MP (a 4:1 panorama is 8,000 × 2,000).
+MAX_UPLOAD_SIDE = 12_000
 
 # Pillow's own bomb guard, for any decode that does not go through clean_photo:
 # a warning above this, an error above twice this. clean_photo refuses far
@@ -114,13 +118,20 @@ def _decode_bounded(probe: Image.Image, fmt: str, *, max_pixels: int, max_side: 
     """The upright picture, at most ``max_side`` on its longest side, in a fresh
     image that carries none of the upload's metadata. Refuses before decoding
     when the header announces more than ``max_pixels``."""
-    if probe.format != fmt:
+    # A phone's JPEG with a second picture in it (a depth map, a gain map) is
+    # MPO to Pillow: still a JPEG, and only its first picture is kept.
+    if probe.format != fmt and not (fmt == "JPEG" and probe.format == "MPO"):
         raise BadPhoto("isi file tidak sesuai jenisnya (content does not match type)")
     width, height = probe.size
     if width < 1 or height < 1 or width * height > max_pixels:
         raise BadPhoto(
             f"resolusi foto {width}×{height} piksel melebihi batas {_megapixels(max_pixels)} "
             f"(too many pixels: at most {_megapixels(max_pixels)})"
+        )
+    if max(width, height) > MAX_UPLOAD_SIDE:
+        raise BadPhoto(
+            f"sisi foto {width}×{height} piksel melebihi batas {MAX_UPLOAD_SIDE} piksel "
+            f"(a side longer than {MAX_UPLOAD_SIDE} px)"
         )
     orientation = probe.getexif().get(0x0112)
     mode = "RGBA" if fmt == "PNG" and probe.mode in ("RGBA", "LA", "P", "PA") else "RGB"
@@ -131,7 +142,9 @@ def _decode_bounded(probe: Image.Image, fmt: str, *, max_pixels: int, max_side: 
         # the full-size pixels are never in memory.
         probe.draft("RGB", target)
     if shrink > 1:
-        probe.thumbnail(target, Image.Resampling.BICUBIC, reducing_gap=None)
+        # reducing_gap: a PNG or WebP far over the size is first box-reduced by
+        # a whole factor (cheap), and only the rest resampled.
+        probe.thumbnail((max_side, max_side), Image.Resampling.BICUBIC, reducing_gap=2.0)
     picture = probe.convert(mode) if probe.mode != mode else probe
     transpose = _UPRIGHT.get(orientation) if isinstance(orientation, int) else None
     if transpose is not None:
