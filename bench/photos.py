@@ -1,9 +1,10 @@
 """Benchmark: the cost of cleaning one uploaded photo (``services.photos.clean_photo``).
 
-Four uploads, generated with Pillow into a temp directory: the 6,300×6,300
+Five uploads, generated with Pillow into a temp directory: the 6,300×6,300
 PNG "bomb" (one colour, ≈116 KB on disk, 40 MP decoded), a flat 4,000×4,000
 PNG (the largest a PNG may be now: the worst case that is decoded), a 16 MP camera
-JPEG (4,608×3,456) and a 4 MP phone JPEG (2,304×1,728, EXIF-rotated). Each
+JPEG (4,608×3,456), a 12 MP phone JPEG (4,032×3,024) and a 4 MP phone JPEG
+(2,304×1,728, EXIF-rotated). Each
 is cleaned in a fresh subprocess, so the figures are that one call's: wall
 time, the process's peak resident memory (``VmHWM``) and its growth over
 the same process just before the call (imports and the upload's bytes
@@ -88,6 +89,9 @@ def make_inputs(folder: Path) -> dict[str, Path]:
         "PNG 16 MP 4000x4000 (limit)": save("flat16.png", Image.new("RGB", (4000, 4000)), "PNG"),
     }
     inputs["JPEG 16 MP 4608x3456"] = save("camera16.jpg", camera((4608, 3456)), "JPEG", quality=90)
+    inputs["JPEG 12 MP phone 4032x3024"] = save(
+        "phone12.jpg", camera((4032, 3024)), "JPEG", quality=90
+    )
     exif = Image.Exif()
     exif[0x0112] = 6  # rotated: the phone was held upright
     exif[0x010F] = "PhoneMaker"

@@ -135,17 +135,18 @@ def _decode_bounded(probe: Image.Image, fmt: str, *, max_pixels: int, max_side: 
         )
     orientation = probe.getexif().get(0x0112)
     mode = "RGBA" if fmt == "PNG" and probe.mode in ("RGBA", "LA", "P", "PA") else "RGB"
-    shrink = max(width, height) / max_side
-    target = (max(1, round(width / shrink)), max(1, round(height / shrink)))
-    if fmt == "JPEG" and shrink > 1:
-        # Decode at 1/2, 1/4 or 1/8 scale when that still covers the target:
-        # the full-size pixels are never in memory.
-        probe.draft("RGB", target)
-    if shrink > 1:
-        # reducing_gap: a PNG or WebP far over the size is first box-reduced by
-        # a whole factor (cheap), and only the rest resampled.
-        probe.thumbnail((max_side, max_side), Image.Resampling.BICUBIC, reducing_gap=2.0)
+    # A whole factor that still leaves at least 90 % of max_side: shrinking by
+    # it is cheap (JPEG: decoded at that scale from its DCT data, so the
+    # full-size pixels are never in memory; others: a box reduction), and a
+    # 12 MP phone photo (4032 × 3024) becomes 2016 × 1512 with no resampling.
+    factor = max(width, height) * 10 // (max_side * 9)
+    if factor >= 2 and fmt == "JPEG":
+        probe.draft("RGB", (-(-width // factor), -(-height // factor)))
     picture = probe.convert(mode) if probe.mode != mode else probe
+    if factor >= 2 and fmt != "JPEG":
+        picture = picture.reduce(factor)
+    if max(picture.size) > max_side:
+        picture.thumbnail((max_side, max_side), Image.Resampling.BICUBIC, reducing_gap=None)
     transpose = _UPRIGHT.get(orientation) if isinstance(orientation, int) else None
     if transpose is not None:
         picture = picture.transpose(transpose)

@@ -48,7 +48,8 @@ def test_a_rotated_photo_is_stored_upright_and_bounded() -> None:
 
     photo = clean_photo(data, **LIMITS)
 
-    assert (photo.width, photo.height) == (1536, MAX_SIDE)
+    # Decoded at half scale straight from the JPEG (2000 × 1500), then turned upright.
+    assert (photo.width, photo.height) == (1500, 2000)
     with Image.open(io.BytesIO(photo.content)) as stored:
         assert len(stored.getexif()) == 0
 
