@@ -386,9 +386,9 @@ def target_refusal(unit_id: int, unit: UnitRef | None) -> str | None:
     if unit is None:
         return f"Unit tujuan #{unit_id} tidak dikenal."
     if unit.kind not in HANDLING_UNIT_KINDS:
-        what = "badan validasi" if unit.kind == "validator" else "bukan unit penanganan"
+        what = "adalah badan validasi" if unit.kind == "validator" else "bukan unit penanganan"
         return (
-            f"{unit.name} adalah {what}; tiket hanya dapat diteruskan ke kelurahan, "
+            f"{unit.name} {what}; tiket hanya dapat diteruskan ke kelurahan, "
             "kecamatan, kota/kabupaten, SKPD/UKPD atau BUMD."
         )
     return None
