@@ -32,9 +32,9 @@ MAX_SIDE = 2048
 # camera makes a side this long within 16 MP (a 4:1 panorama is 8,000 × 2,000).
 MAX_UPLOAD_SIDE = 12_000
 
-# Pillow's own bomb guard, for any decode that does not go through clean_photo:
-# a warning above this, an error above twice this. clean_photo refuses far
-# earlier (its max_pixels) and turns both into a BadPhoto.
+# Pillow's own bomb guard: a warning above this, an error above twice this, on
+# open. clean_photo checks its own max_pixels right after open, before any
+# decoding, so it silences the warning and turns the error into a BadPhoto.
 Image.MAX_IMAGE_PIXELS = 40_000_000
 
 # EXIF orientation -> the transpose that makes the picture upright.
@@ -86,7 +86,7 @@ def clean_photo(
         raise BadPhoto("bukan gambar JPEG, PNG atau WebP (not a JPEG, PNG or WebP image)")
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as probe:
                 small = _decode_bounded(probe, fmt, max_pixels=max_pixels, max_side=max_side)
     except BadPhoto:

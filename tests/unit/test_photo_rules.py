@@ -57,3 +57,12 @@ def test_a_rotated_photo_is_stored_upright_and_bounded() -> None:
 def test_a_transparent_png_stays_a_png_and_a_small_photo_keeps_its_size() -> None:
     photo = clean_photo(encode(Image.new("RGBA", (640, 480), (0, 0, 0, 0)), "PNG"), **LIMITS)
     assert (photo.mime, photo.width, photo.height) == ("image/png", 640, 480)
+
+
+@pytest.mark.parametrize("side", [7_100, 12_000])
+def test_pillows_own_bomb_guard_never_escapes_as_an_error(side: int) -> None:
+    # 50 MP: Pillow warns on open (the test run makes warnings errors); 144 MP:
+    # Pillow refuses on open. Both are a BadPhoto naming the limit.
+    data = encode(Image.new("1", (side, side)), "PNG")
+    with pytest.raises(BadPhoto, match="16 MP"):
+        clean_photo(data, **LIMITS)
