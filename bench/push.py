@@ -748,6 +748,8 @@ def base_env() -> dict[str, str]:
     env.pop("REDIS_URL", None)
     env.pop("DATABASE_URL", None)
     env["PYTHONUNBUFFERED"] = "1"
+    # One key posts every API-emitted event: the per-key ingest limit is not measured here.
+    env["PANTAU_RATE_LIMIT_INGEST"] = "1000000 per minute"
     return env
 
 

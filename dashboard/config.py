@@ -6,6 +6,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ENV_KEYS = {
     "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
@@ -22,6 +23,8 @@ ENV_KEYS = {
     "PANTAU_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
     "PANTAU_PORTAL_CACHE_SECONDS": "PORTAL_CACHE_SECONDS",
     "PANTAU_RATE_LIMIT_OPEN311_POST": "RATE_LIMIT_OPEN311_POST",
+    "PANTAU_RATE_LIMIT_INGEST": "RATE_LIMIT_INGEST",
+    "PUBLIC_BASE_URL": "PUBLIC_BASE_URL",
 }
 
 
@@ -42,7 +45,7 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 30 * 1024 * 1024,
         "MAX_PHOTO_BYTES": 8 * 1024 * 1024,
-        "MAX_PHOTO_PIXELS": 40_000_000,
+        "MAX_PHOTO_PIXELS": 16_000_000,  # refused from the header, before decoding
         "MAX_PHOTOS": 5,
         "MAX_JSON_BYTES": 2 * 1024 * 1024,
         "RATING_THRESHOLD": 2,
@@ -64,6 +67,9 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # Open311 POST requests (a client's api_key is checked after this): generous
         # enough for an aggregator forwarding a city's reports, not for a flood.
         "RATE_LIMIT_OPEN311_POST": "60 per minute",
+        # Ingest API posts (reports and ratings), per channel key: a channel
+        # forwards a whole city's reports, in bursts, but not a flood.
+        "RATE_LIMIT_INGEST": "120 per minute",
         # The public portal's figures (the KPI queries) are rendered once per
         # language and period and kept this many seconds in each process.
         "PORTAL_CACHE_SECONDS": 60,
@@ -85,8 +91,22 @@ def from_environment(environ: os._Environ[str] | dict[str, str]) -> dict[str, An
                 value = value.lower() in ("1", "true", "yes")
             elif key in ("RATING_THRESHOLD", "RETENTION_MONTHS", "PORTAL_CACHE_SECONDS"):
                 value = int(value)
+            elif key == "PUBLIC_BASE_URL":
+                value = public_base_url(value)
             out[key] = value
     return out
+
+
+def public_base_url(value: str) -> str:
+    """The site's public address (scheme and host, maybe a path prefix), without
+    its trailing slash. Links in API answers and Open311 are built on it, never
+    on the Host header a client sent."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(
+            f"PUBLIC_BASE_URL must look like https://pantau.example.go.id, not {value!r}"
+        )
+    return value.strip().rstrip("/")
 
 
 def instance_secret(instance_path: str) -> str:

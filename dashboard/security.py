@@ -3,12 +3,20 @@
 The Content-Security-Policy allows scripts only from this origin (no inline
 scripts, no ``eval``), so an injected ``<script>`` does not run even if some
 text escaped the templates' escaping. Styles may be inline: Plotly and htmx
-set style attributes. No page may be framed by another site.
+set style attributes. Connections (fetch, XHR, the board's WebSocket) go to
+this origin only: CSP level 3 counts ``ws:``/``wss:`` to the page's own host
+as ``'self'``. No page may be framed by another site.
+
+Nothing that may carry reporter data is kept by a browser or a proxy: every
+response to a logged-in user, every API and Open311 answer and every board
+response is ``Cache-Control: no-store``. Only static files and what a view
+declares ``public`` (the public completion photos, the Plotly bundle) are
+cacheable.
 """
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, request, session
 
 CSP = "; ".join(
     (
@@ -17,7 +25,7 @@ CSP = "; ".join(
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data: blob:",
         "font-src 'self'",
-        "connect-src 'self' ws: wss:",
+        "connect-src 'self'",
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",
@@ -28,8 +36,28 @@ CSP = "; ".join(
 HSTS = "max-age=31536000; includeSubDomains"
 
 
+# Blueprints whose every answer is private: the APIs (reporter fields, rating
+# links) and the boards (ticket rows, wall tokens).
+NO_STORE_BLUEPRINTS = frozenset({"api", "open311", "board"})
+NO_STORE_PATHS = ("/api/", "/open311/")  # also their 404s, which match no blueprint
+
+
+def _must_not_be_stored(response: Response) -> bool:
+    if request.endpoint == "static":
+        return False
+    if request.blueprint in NO_STORE_BLUEPRINTS or request.path.startswith(NO_STORE_PATHS):
+        return True
+    if response.cache_control.public:
+        return False  # a deliberately public asset, the same for everyone
+    # A staff session (Flask-Login keeps the user id in the session): read from
+    # the cookie, no database, so this holds on error pages too.
+    return "_user_id" in session
+
+
 def _headers(app: Flask, response: Response) -> Response:
     h = response.headers
+    if _must_not_be_stored(response) and "no-store" not in h.get("Cache-Control", ""):
+        h["Cache-Control"] = "no-store"
     h.setdefault("Content-Security-Policy", CSP)
     h.setdefault("X-Content-Type-Options", "nosniff")
     h.setdefault("X-Frame-Options", "DENY")

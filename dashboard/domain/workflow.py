@@ -432,6 +432,51 @@ def _is_lead_officer(state: TicketState, actor: Actor) -> bool:
     return R.LEAD in relations(state, actor)
 
 
+# Who may receive a disposition or a coordination request: the units that
+# handle tickets. Not the province as a whole, and not a validator body
+# (Biro / Bagian Pemerintahan), which judges completions and works no tickets.
+HANDLING_UNIT_KINDS: tuple[str, ...] = (
+    "kelurahan",
+    "kecamatan",
+    "kota",
+    "kabupaten",
+    "agency",
+    "bumd",
+)
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    """What the routing rule needs to know about a target unit."""
+
+    id: int
+    kind: str
+    name: str
+
+
+def target_refusal(unit_id: int, unit: UnitRef | None) -> str | None:
+    """Why ``unit`` may not receive a disposition or coordination request (None: it may)."""
+    if unit is None:
+        return f"Unit tujuan #{unit_id} tidak dikenal."
+    if unit.kind not in HANDLING_UNIT_KINDS:
+        what = "adalah badan validasi" if unit.kind == "validator" else "bukan unit penanganan"
+        return (
+            f"{unit.name} {what}; tiket hanya dapat diteruskan ke kelurahan, "
+            "kecamatan, kota/kabupaten, SKPD/UKPD atau BUMD."
+        )
+    return None
+
+
+def event_targets(event: ev.TicketEvent) -> tuple[int, ...]:
+    """The units an event hands the ticket to (disposition) or brings in (coordination)."""
+    match event:
+        case ev.TicketDisposed():
+            return (event.to_unit_id,)
+        case ev.CoordinationRequested():
+            return tuple(event.unit_ids)
+    return ()
+
+
 def _check_permission(state: TicketState, action: Action, actor: Actor) -> None:
     name = ACTION_NAMES[type(action)]
     ok: bool

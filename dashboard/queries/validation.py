@@ -6,7 +6,7 @@ report sent it back: ``reopen_confirmed`` False). The queue shows those tickets
 inside the reader's scope (``ticket_scope``) *and* of the reader's body: a
 kota's Bagian Pemerintahan validates tickets handled in its kota, Biro
 Pemerintahan those handled by province-level units (``handling_kota_id`` NULL),
-an admin all of them — the same rule as the domain's ``_is_right_validator``.
+an admin all of them — the same rule as the domain's validator relation (``workflow.relations``).
 """
 
 from __future__ import annotations

@@ -283,6 +283,7 @@ def act(
     except wf.InvalidTransition:
         db.session.rollback()
         raise
+    check_targets(event)
     row = history_row(event)
     db.session.add(row)
     escalated_before = ticket.escalated_unit_id
@@ -298,6 +299,28 @@ def act(
     event = scoped(event, ticket, row, escalated_before)
     publish(event)
     return event
+
+
+# A database id is a signed 64-bit integer; anything else names no unit.
+_MAX_ID = 2**63 - 1
+
+
+def check_targets(event: ev.TicketEvent) -> None:
+    """The units a disposition or coordination request names must exist and
+    handle tickets (the domain's rule); otherwise nothing is stored."""
+    ids = wf.event_targets(event)
+    if not ids:
+        return
+    known = [i for i in ids if 0 < i <= _MAX_ID]
+    found = {
+        u.id: wf.UnitRef(id=u.id, kind=u.kind, name=u.name)
+        for u in (db.session.scalars(select(Unit).where(Unit.id.in_(known))) if known else ())
+    }
+    refusals = [r for i in ids if (r := wf.target_refusal(i, found.get(i))) is not None]
+    if refusals:
+        db.session.rollback()
+        field = "unit_id" if isinstance(event, ev.TicketDisposed) else "unit_ids"
+        raise InvalidInput({field: " ".join(refusals)})
 
 
 def store_photos(
@@ -372,8 +395,7 @@ def dispose(
     publish: Publish,
     expected_version: int | None = None,
 ) -> ev.TicketEvent:
-    """Route the ticket on to another unit (disposisi)."""
-    _unit(to_unit_id)
+    """Route the ticket on to another unit (disposisi); act() checks the target."""
     return act(
         ticket_id,
         wf.Dispose(to_unit_id=to_unit_id, reason=reason),

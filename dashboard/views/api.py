@@ -6,6 +6,7 @@ name the field: ``{"error": ..., "message": ..., "fields": {name: why}}``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from functools import cache
 from importlib import resources
@@ -17,7 +18,7 @@ from .. import clock
 from ..domain.intake import InvalidReport, has_unsafe_characters, parse_report, payload_hash
 from ..domain.tracking import normalise_tracking
 from ..domain.workflow import Actor
-from ..extensions import csrf, db
+from ..extensions import csrf, db, limiter
 from ..live.publisher import publish
 from ..models import Ticket
 from ..queries import tickets as q
@@ -33,6 +34,27 @@ def _error(status: int, error: str, message: str, fields: dict[str, str] | None 
     if fields:
         body["fields"] = fields
     return jsonify(body), status
+
+
+def _ingest_limit() -> str:
+    return str(current_app.config["RATE_LIMIT_INGEST"])
+
+
+def _channel_key() -> str:
+    """Posts are counted per channel key (a digest: the key itself is never
+    stored in the limiter's storage); a request without one, per address."""
+    key = request.headers.get("X-API-Key")
+    if not key:
+        return f"addr:{request.remote_addr}"
+    return "key:" + hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+
+
+@bp.errorhandler(429)
+def too_many_requests(_exc: Exception) -> Any:
+    # Flask-Limiter adds Retry-After; the body is in this API's error format.
+    return _error(
+        429, "too_many_requests", "Terlalu banyak permintaan untuk kunci ini; coba lagi nanti."
+    )
 
 
 def base_url() -> str:
@@ -52,6 +74,7 @@ def openapi() -> Response:
 
 
 @bp.route("/tickets", methods=["POST"])
+@limiter.limit(_ingest_limit, key_func=_channel_key)
 def create_ticket() -> Any:
     """A channel delivers a report; 201 when new, 200 when already received."""
     channel = accounts.channel_for_key(request.headers.get("X-API-Key"))
@@ -112,6 +135,7 @@ def get_ticket(tracking: str) -> Any:
 
 
 @bp.route("/tickets/<tracking>/rating", methods=["POST"])
+@limiter.limit(_ingest_limit, key_func=_channel_key)
 def rate_ticket(tracking: str) -> Any:
     """A channel forwards its user's rating of a completion."""
     channel = accounts.channel_for_key(request.headers.get("X-API-Key"))

@@ -4,6 +4,12 @@ Both write the same ``Table`` the page renders. XLSX keeps numbers as numbers
 (rates as fractions with a percent format, so the cell shows what the page
 shows); CSV writes rates as percent numbers with one decimal, hours with one,
 ratings and scores with two — the page's figures, with a decimal point.
+
+Text that a spreadsheet would read as a formula (OWASP "CSV injection": a
+cell starting with ``= + - @``, a tab or a carriage return; an access-log
+reason typed as ``=HYPERLINK(...)``) gets a leading apostrophe in both
+formats, and XLSX stores every text cell as a string, never a formula.
+Numbers are never touched: a negative number stays a number.
 """
 
 from __future__ import annotations
@@ -55,6 +61,23 @@ CSV_DECIMALS: dict[str, int] = {
 }
 
 
+# First characters that make a spreadsheet evaluate a cell (the full-width forms
+# too: some Excel locales accept them).
+FORMULA_STARTS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+
+
+def neutralise(text: str) -> str:
+    """Text as a spreadsheet cell that can never be a formula."""
+    first = text[:1]
+    if first in FORMULA_STARTS or text.lstrip()[:1] in FORMULA_STARTS:
+        return "'" + text
+    return text
+
+
+def _text_safe(value: Any) -> Any:
+    return neutralise(value) if isinstance(value, str) else value
+
+
 def header(table: Table, key: str, label: str) -> str:
     """A CSV header: percent columns say so, since their cells are percent numbers."""
     kinds = {table.kind_of(r, key) for r in table.rows} or {table.columns[table.index(key)].kind}
@@ -69,6 +92,8 @@ def csv_value(value: Any, kind: str) -> Any:
     """A table value as a CSV cell: the page's number with a decimal point."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return neutralise(status_text(value) if kind == "status" else value)
     if kind in ("pct", "delta_pp"):
         return f"{value * 100:.1f}"
     if kind in CSV_DECIMALS:
@@ -87,8 +112,17 @@ def xlsx_value(value: Any, kind: str) -> Any:
     if kind == "datetime" and isinstance(value, datetime):
         return wib_datetime(value)
     if kind == "status" and value is not None:
-        return status_text(value)
-    return value
+        return neutralise(status_text(value))
+    return _text_safe(value)
+
+
+def _put(ws: Any, row: int, column: int, value: Any) -> Any:
+    """Write one cell; text is stored as text (openpyxl would make "=…" a formula)."""
+    cell = ws.cell(row=row, column=column)
+    cell.value = _text_safe(value)
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+    return cell
 
 
 def _row_kinds(table: Table, row: TableRow) -> list[str]:
@@ -98,7 +132,7 @@ def _row_kinds(table: Table, row: TableRow) -> list[str]:
 def to_csv(table: Table) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([header(table, c.key, c.label) for c in table.columns])
+    writer.writerow([neutralise(header(table, c.key, c.label)) for c in table.columns])
     for row in table.rows:
         writer.writerow(
             [csv_value(v, k) for v, k in zip(row.values, _row_kinds(table, row), strict=True)]
@@ -115,13 +149,13 @@ def to_xlsx(table: Table) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = table.name[:31]
-    ws.cell(row=1, column=1, value=table.title).font = Font(bold=True, size=13)
-    ws.cell(row=2, column=1, value=table.subtitle).font = Font(italic=True, color="5B6577")
+    _put(ws, 1, 1, table.title).font = Font(bold=True, size=13)
+    _put(ws, 2, 1, table.subtitle).font = Font(italic=True, color="5B6577")
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="EEF2F7")
     widths = [len(c.label) for c in table.columns]
     for j, column in enumerate(table.columns, start=1):
-        cell = ws.cell(row=HEADER_ROW, column=j, value=column.label)
+        cell = _put(ws, HEADER_ROW, j, column.label)
         cell.font = bold
         cell.fill = fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -129,7 +163,7 @@ def to_xlsx(table: Table) -> bytes:
         for j, (value, kind) in enumerate(
             zip(row.values, _row_kinds(table, row), strict=True), start=1
         ):
-            cell = ws.cell(row=i, column=j, value=xlsx_value(value, kind))
+            cell = _put(ws, i, j, xlsx_value(value, kind))
             if kind in NUMBER_FORMATS and value is not None:
                 cell.number_format = NUMBER_FORMATS[kind]
             width = (
@@ -137,7 +171,7 @@ def to_xlsx(table: Table) -> bytes:
             )
             widths[j - 1] = max(widths[j - 1], width)
     if table.note:
-        ws.cell(row=HEADER_ROW + len(table.rows) + 2, column=1, value=table.note).font = Font(
+        _put(ws, HEADER_ROW + len(table.rows) + 2, 1, table.note).font = Font(
             italic=True, color="5B6577"
         )
     for j, width in enumerate(widths, start=1):

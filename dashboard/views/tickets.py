@@ -96,9 +96,7 @@ def _detail_context(ticket_id: int) -> dict[str, Any]:
         "unit_names": q.unit_names(unit_ids),
         "allowed": {a.__name__ for a in allowed},
         "note_kinds": [(k, wf.NOTE_KIND_LABELS[k]) for k in wf.note_kinds(state, actor)],
-        "dispose_targets": q.units_for_select(
-            ("kelurahan", "kecamatan", "kota", "kabupaten", "agency", "bumd")
-        )
+        "dispose_targets": q.units_for_select(wf.HANDLING_UNIT_KINDS)
         if wf.Dispose in allowed or wf.Coordinate in allowed
         else [],
         "may_view_reporter": privacy.may_view_reporter(actor) and ticket.reporter_id is not None,
@@ -159,7 +157,7 @@ def act(ticket_id: int, action: str) -> Any:
         case "hand-back":
             svc.hand_back(ticket_id, reason=_form_text("reason"), **common)
         case "coordinate":
-            ids = [int(v) for v in request.form.getlist("unit_ids") if v.isdigit()]
+            ids = [int(v) for v in request.form.getlist("unit_ids") if v.isascii() and v.isdigit()]
             svc.coordinate(ticket_id, unit_ids=ids, note=_form_text("note"), **common)
         case "ews":
             svc.set_ews(
