@@ -159,9 +159,13 @@ def test_the_reporters_email_never_survives_spelled_out(
     local: str, domain: tuple[str, ...], at: str, dots: list[str], before: str
 ) -> None:
     email = f"{local}@{'.'.join(domain)}"
-    typed = local + at + "".join(
-        part + (dots[i % len(dots)] if i < len(domain) - 1 else "")
-        for i, part in enumerate(domain)
+    typed = (
+        local
+        + at
+        + "".join(
+            part + (dots[i % len(dots)] if i < len(domain) - 1 else "")
+            for i, part in enumerate(domain)
+        )
     )
 
     out = redact(f"{before}{typed} ya", names=["Sri Wahyuni"], extra=[email])
