@@ -28,12 +28,15 @@ NAME_MASK = "[nama disembunyikan]"
 _AT_MARK = r"(?:@|[(\[{<]\s*at\s*[)\]}>])"
 _DOT_WORD = r"(?:[(\[{<]\s*(?:dot|titik)\s*[)\]}>]|\b(?:dot|titik)\b)"
 _TLDS = r"(?:com|net|org|id|co|go|ac|sch|or|web|my|biz|info|edu|gov|mil|io|me|xyz)"
+# An address starts where a word starts (which also keeps the search linear).
 _EMAIL = re.compile(
     # The ordinary form (spaces allowed around a written-out "at" only).
-    r"[A-Za-z0-9._%+\-]+\s*" + _AT_MARK + r"\s*[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+"
+    r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+\s*"
+    + _AT_MARK
+    + r"\s*[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+"
     # Spelled or spaced: the domain must end in a known top-level domain, so
     # that "kami at rumah. Besok" is not taken for an address.
-    r"|[A-Za-z0-9._%+\-]+\s*(?:" + _AT_MARK + r"|\bat\b)\s*[A-Za-z0-9\-]+"
+    r"|(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+\s*(?:" + _AT_MARK + r"|\bat\b)\s*[A-Za-z0-9\-]+"
     r"(?:\s*(?:\.|" + _DOT_WORD + r")\s*[A-Za-z0-9\-]+)*?"
     r"\s*(?:\.|" + _DOT_WORD + r")\s*" + _TLDS + r"\b",
     re.IGNORECASE,
@@ -50,10 +53,24 @@ _PHONE = re.compile(
 )
 _DIGITS = re.compile(r"\d")
 _NAME_TOKEN_MIN = 3
-# Whatever a person puts between the digits of a phone number.
-_SEP = r"[\W_]{0,4}"
 _PHONE_MIN_DIGITS = 6
 _LOCAL_PART_MIN = 4
+# Digits with whatever a person puts between them (spaces, dots, dashes,
+# brackets, slashes: up to four such characters), and a leading "+".
+_DIGIT_RUN = re.compile(r"\+?\d(?:[\W_]{0,4}\d)*")
+# An address in any spelling: "@" or "at"/"di" (bare or bracketed) and "." or
+# "dot"/"titik", with or without spaces. Only the reporter's own address is
+# masked through this one; the match is compared with it in plain Python.
+_DOT_ANY = r"\s*(?:\.|" + _DOT_WORD + r")\s*"
+_SPELLED_EMAIL = re.compile(
+    r"(?<![\w.%+\-])[\w%+\-]+(?:" + _DOT_ANY + r"[\w%+\-]+)*"
+    r"\s*(?:" + _AT_MARK + r"|\bat\b|\bdi\b)\s*"
+    r"[A-Za-z0-9\-]+(?:" + _DOT_ANY + r"[A-Za-z0-9\-]+)+",
+    re.IGNORECASE,
+)
+_DOT_SPELLED = re.compile(_DOT_ANY, re.IGNORECASE)
+_AT_SPELLED = re.compile(r"\s*(?:" + _AT_MARK + r"|\bat\b|\bdi\b)\s*", re.IGNORECASE)
+_TOKEN = re.compile(r"(?<![\w.+\-])[\w.%+\-]+")
 
 
 def _mask_phone(match: re.Match[str]) -> str:
@@ -70,28 +87,65 @@ def national_digits(phone: str) -> str:
     return digits
 
 
-def _own_phone(phone: str) -> re.Pattern[str] | None:
-    """The reporter's own number, by its digit sequence, whatever separates the digits."""
+def _mask_own_phone(text: str, phone: str) -> str:
+    """The reporter's own number masked by its digit sequence, whatever separates the
+    digits, with the 0 / 62 / +62 before it."""
     national = national_digits(phone)
     if len(national) < _PHONE_MIN_DIGITS:
-        return None
-    body = _SEP.join(national)
-    return re.compile(rf"(?:(?:\+|00)?6{_SEP}2{_SEP}|0{_SEP})?{body}")
+        return text
+
+    def run(match: re.Match[str]) -> str:
+        s = match.group(0)
+        where = [i for i, c in enumerate(s) if c.isdigit()]
+        digits = "".join(s[i] for i in where)
+        found = digits.find(national)
+        if found < 0:
+            return s
+        pieces, cursor = [], 0
+        while found >= 0:
+            first = found
+            if digits[max(0, first - 2) : first] == "62":
+                first -= 2
+            elif digits[max(0, first - 1) : first] == "0":
+                first -= 1
+            begin = 0 if first == 0 else where[first]
+            end = where[found + len(national) - 1] + 1
+            pieces += [s[cursor:begin], PHONE_MASK]
+            cursor = end
+            found = digits.find(national, found + len(national))
+        pieces.append(s[cursor:])
+        return "".join(pieces)
+
+    return _DIGIT_RUN.sub(run, text)
 
 
-def _own_email(email: str) -> list[re.Pattern[str]]:
-    """The reporter's own address in its spelled-out forms, then its local part alone."""
-    local, _, domain = email.strip().partition("@")
+def _plain_email(spelled: str) -> str:
+    return _DOT_SPELLED.sub(".", _AT_SPELLED.sub("@", spelled, count=1)).lower()
+
+
+def _mask_own_email(text: str, email: str) -> str:
+    """The reporter's own address masked in its spelled-out forms, then its local part alone."""
+    address = email.strip().lower()
+    local, _, domain = address.partition("@")
     if not local or not domain:
-        return []
-    dot = rf"\s*(?:\.|{_DOT_WORD})\s*"
-    at = rf"\s*(?:{_AT_MARK}|\bat\b|\bdi\b)\s*"
-    spelled_local = dot.join(re.escape(part) for part in local.split("."))
-    spelled_domain = dot.join(re.escape(part) for part in domain.split("."))
-    patterns = [re.compile(spelled_local + at + spelled_domain, re.IGNORECASE)]
-    if len(local) >= _LOCAL_PART_MIN:
-        patterns.append(re.compile(rf"(?<![\w.+\-]){re.escape(local)}(?!\w)", re.IGNORECASE))
-    return patterns
+        return text
+
+    def token(match: re.Match[str]) -> str:
+        word = match.group(0)
+        bare = word.rstrip(".")
+        return EMAIL_MASK + word[len(bare) :] if bare.lower() == local else word
+
+    # Candidates may overlap ("saya di budi dot s88 di gmail titik com"): a
+    # candidate that is not the address is retried from its next word.
+    pieces, cursor, at = [], 0, 0
+    while (match := _SPELLED_EMAIL.search(text, at)) is not None:
+        if _plain_email(match.group(0)) == address:
+            pieces += [text[cursor : match.start()], EMAIL_MASK]
+            cursor = at = match.end()
+        else:
+            at = match.start() + 1
+    text = "".join(pieces) + text[cursor:]
+    return _TOKEN.sub(token, text) if len(local) >= _LOCAL_PART_MIN else text
 
 
 def name_terms(names: Iterable[str | None]) -> list[str]:
@@ -125,11 +179,7 @@ def redact(
     for literal in sorted(
         {e.strip() for e in extra if e and len(e.strip()) >= 5}, key=len, reverse=True
     ):
-        if "@" in literal:
-            for pattern in _own_email(literal):
-                out = pattern.sub(EMAIL_MASK, out)
-        elif (own := _own_phone(literal)) is not None:
-            out = own.sub(PHONE_MASK, out)
+        out = _mask_own_email(out, literal) if "@" in literal else _mask_own_phone(out, literal)
         out = re.sub(
             re.escape(literal),
             PHONE_MASK if "@" not in literal else EMAIL_MASK,
