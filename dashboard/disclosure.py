@@ -26,7 +26,7 @@ from .domain import redaction
 from .domain.events import TicketEvent
 from .domain.workflow import Actor, ActorKind, Role
 from .extensions import db
-from .models import Rating, Reporter, Ticket
+from .models import Rating, Reporter, Ticket, TicketEventRow
 
 RAW_TEXT_ROLES = (Role.ADMIN, Role.MRO)
 # Whose words an event's note carries: the reporter (rating link) or their channel.
@@ -68,6 +68,28 @@ def descriptions_of(actor: Actor | None, ticket_ids: list[int]) -> dict[int, str
         select(Ticket.id, description_column(actor)).where(Ticket.id.in_(ticket_ids))
     )
     return {tid: text or "" for tid, text in rows}
+
+
+def history_notes(
+    actor: Actor | None, ticket_id: int, events: list[TicketEventRow]
+) -> dict[int, str]:
+    """Each history row's note as ``actor`` may read it, by row id.
+
+    Notes are stored redacted where a citizen wrote them; admin and MRO read a
+    rating comment as written (the rating recorded with its ``rated`` event).
+    """
+    notes = {e.id: e.note or "" for e in events}
+    if not reads_raw_text(actor) or not any(e.kind == "rated" for e in events):
+        return notes
+    written = dict(
+        db.session.execute(
+            select(Rating.at, Rating.comment).where(Rating.ticket_id == ticket_id)
+        ).all()
+    )
+    for e in events:
+        if e.kind == "rated" and e.at in written:
+            notes[e.id] = written[e.at]
+    return notes
 
 
 # --- writing: the redacted copy, made while the reporter is known ----------------------

@@ -90,6 +90,7 @@ def _detail_context(ticket_id: int) -> dict[str, Any]:
         # As written for admin and MRO, redacted for everyone else (dashboard.disclosure).
         "description": disclosure.description_of(actor, ticket.id),
         "events": events,
+        "notes": disclosure.history_notes(actor, ticket.id, events),
         "photos": q.photos(ticket.id),
         "unit_names": q.unit_names(unit_ids),
         "allowed": {a.__name__ for a in allowed},

@@ -228,7 +228,7 @@ def test_stored_history_last_reason_and_ratings_keep_the_citizens_words_only_red
 
 
 @pytest.mark.parametrize("username", ["admin", "mro"])
-def test_admin_and_mro_read_the_description_as_written(
+def test_admin_and_mro_read_the_description_and_comments_as_written(
     sqlite_app: Flask, marked: Marked, username: str
 ) -> None:
     client = client_as(sqlite_app, username)
@@ -240,6 +240,9 @@ def test_admin_and_mro_read_the_description_as_written(
         "Saya Zulkarnaen Markowitz, telp +62.812.9999.0007 atau zzmark7 at example dot id" in page
     )
     assert "Saya Zulkarnaen Markowitz" in listing
+    # The rating comment in the history, as the reporter wrote it.
+    assert CHANNEL_COMMENT in page
+    assert LINK_COMMENT in client.get(f"/tickets/{marked.by_link}").get_data(as_text=True)
 
 
 def test_admin_reads_the_rating_comments_as_written_on_the_review_page(
