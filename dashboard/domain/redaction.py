@@ -62,14 +62,14 @@ _DIGIT_RUN = re.compile(r"\+?\d(?:[\W_]{0,4}\d)*")
 # "dot"/"titik", with or without spaces. Only the reporter's own address is
 # masked through this one; the match is compared with it in plain Python.
 _DOT_ANY = r"\s*(?:\.|" + _DOT_WORD + r")\s*"
-_SPELLED_EMAIL = re.compile(
-    r"(?<![\w.%+\-])[\w%+\-]+(?:" + _DOT_ANY + r"[\w%+\-]+)*"
-    r"\s*(?:" + _AT_MARK + r"|\bat\b|\bdi\b)\s*"
-    r"[A-Za-z0-9\-]+(?:" + _DOT_ANY + r"[A-Za-z0-9\-]+)+",
+# A local part and an "at" in any spelling; the domain after it is compared
+# label by label with the reporter's own.
+_LOCAL_AT = re.compile(
+    r"(?<![\w.%+\-])([\w%+\-]+(?:" + _DOT_ANY + r"[\w%+\-]+)*)"
+    r"\s*(?:" + _AT_MARK + r"|\bat\b|\bdi\b)\s*",
     re.IGNORECASE,
 )
 _DOT_SPELLED = re.compile(_DOT_ANY, re.IGNORECASE)
-_AT_SPELLED = re.compile(r"\s*(?:" + _AT_MARK + r"|\bat\b|\bdi\b)\s*", re.IGNORECASE)
 _TOKEN = re.compile(r"(?<![\w.+\-])[\w.%+\-]+")
 
 
@@ -119,8 +119,21 @@ def _mask_own_phone(text: str, phone: str) -> str:
     return _DIGIT_RUN.sub(run, text)
 
 
-def _plain_email(spelled: str) -> str:
-    return _DOT_SPELLED.sub(".", _AT_SPELLED.sub("@", spelled, count=1)).lower()
+def _spelled_end(text: str, at: int, parts: list[str]) -> int | None:
+    """Where ``parts`` (labels joined by "." in any spelling) end, read from ``at``; None
+    if the text there is not them."""
+    for i, part in enumerate(parts):
+        if i:
+            dot = _DOT_SPELLED.match(text, at)
+            if dot is None:
+                return None
+            at = dot.end()
+        if text[at : at + len(part)].lower() != part:
+            return None
+        at += len(part)
+    if at < len(text) and (text[at].isalnum() or text[at] in "_-"):
+        return None
+    return at
 
 
 def _mask_own_email(text: str, email: str) -> str:
@@ -129,19 +142,22 @@ def _mask_own_email(text: str, email: str) -> str:
     local, _, domain = address.partition("@")
     if not local or not domain:
         return text
+    labels = domain.split(".")
 
     def token(match: re.Match[str]) -> str:
         word = match.group(0)
         bare = word.rstrip(".")
         return EMAIL_MASK + word[len(bare) :] if bare.lower() == local else word
 
-    # Candidates may overlap ("saya di budi dot s88 di gmail titik com"): a
-    # candidate that is not the address is retried from its next word.
+    # Candidates may overlap ("saya di budi dot s88 di gmail titik com"): one that
+    # is not the address is retried from its next character.
     pieces, cursor, at = [], 0, 0
-    while (match := _SPELLED_EMAIL.search(text, at)) is not None:
-        if _plain_email(match.group(0)) == address:
+    while (match := _LOCAL_AT.search(text, at)) is not None:
+        written = _DOT_SPELLED.sub(".", match.group(1)).lower()
+        end = _spelled_end(text, match.end(), labels) if written == local else None
+        if end is not None:
             pieces += [text[cursor : match.start()], EMAIL_MASK]
-            cursor = at = match.end()
+            cursor = at = end
         else:
             at = match.start() + 1
     text = "".join(pieces) + text[cursor:]

@@ -154,9 +154,10 @@ domains = st.sampled_from(
     at=at_forms,
     dots=st.lists(dot_forms, min_size=1, max_size=3),
     before=fillers,
+    after=st.sampled_from([" ya", ". Terima kasih.", ", atau WA saja", ".", ""]),
 )
 def test_the_reporters_email_never_survives_spelled_out(
-    local: str, domain: tuple[str, ...], at: str, dots: list[str], before: str
+    local: str, domain: tuple[str, ...], at: str, dots: list[str], before: str, after: str
 ) -> None:
     email = f"{local}@{'.'.join(domain)}"
     typed = (
@@ -168,10 +169,11 @@ def test_the_reporters_email_never_survives_spelled_out(
         )
     )
 
-    out = redact(f"{before}{typed} ya", names=["Sri Wahyuni"], extra=[email])
+    out = redact(f"{before}{typed}{after}", names=["Sri Wahyuni"], extra=[email])
 
     assert local not in out.lower(), (typed, out)
-    assert EMAIL_MASK in out
+    # The whole address goes, and nothing after it: "…dot com. Terima kasih."
+    assert out == f"{before}{EMAIL_MASK}{after}", (typed, out)
 
 
 @settings(max_examples=80, deadline=None)
