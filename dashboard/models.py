@@ -595,6 +595,10 @@ class Rating(Model):
     rating: Mapped[int] = mapped_column(Integer)
     fixed: Mapped[bool] = mapped_column(Boolean)
     comment: Mapped[str] = mapped_column(Text, default="")
+    # The comment with personal data and the reporter's own name and contact
+    # masked, made when the rating is recorded: what staff other than admin
+    # and MRO read (dashboard.disclosure).
+    public_comment: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(16))  # reporter | channel
     completion_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     at: Mapped[datetime] = mapped_column(UtcDateTime)

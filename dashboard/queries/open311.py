@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from ..disclosure import description_column
 from ..domain.open311 import (
     STATUS_EVENT_KINDS,
     RequestQuery,
@@ -67,7 +68,7 @@ _REQUEST_COLUMNS = (
     Ticket.tracking,
     Ticket.status,
     Ticket.confidentiality,
-    func.coalesce(Ticket.public_description, Ticket.description).label("text"),
+    description_column(None).label("text"),
     Category.code,
     Category.name,
     Ticket.assigned_unit_id,

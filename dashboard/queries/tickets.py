@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from ..clock import to_jakarta
-from ..domain import redaction
+from ..disclosure import descriptions_of
 from ..domain.workflow import Actor, Confidentiality, Status
 from ..extensions import db
 from ..models import (
@@ -58,6 +58,8 @@ class Page:
     total: int
     page: int
     pages: int
+    # Each ticket's description as the reader may read it (dashboard.disclosure).
+    descriptions: dict[int, str]
 
 
 def worklist(actor: Actor, filters: Filters) -> Page:
@@ -86,7 +88,7 @@ def worklist(actor: Actor, filters: Filters) -> Page:
             .offset((page - 1) * PAGE_SIZE)
         )
     )
-    return Page(tickets, total, page, pages)
+    return Page(tickets, total, page, pages, descriptions_of(actor, [t.id for t in tickets]))
 
 
 def is_visible(ticket_id: int, actor: Actor) -> bool:
@@ -194,10 +196,8 @@ def public_view(ticket: Ticket, *, base_url: str) -> dict[str, Any]:
 
 
 def public_description(ticket: Ticket) -> str:
-    """The description as the public may read it (personal data masked)."""
-    if ticket.public_description is not None:
-        return ticket.public_description
-    return redaction.redact(ticket.description)
+    """The description as the public may read it (personal data masked, made at intake)."""
+    return ticket.public_description or ""
 
 
 def public_stage(status: Status, reopen_confirmed: bool) -> str:

@@ -20,6 +20,7 @@ from sqlalchemy import and_, case, exists, false, func, or_, select, true
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
+from .. import disclosure
 from ..domain.kpis import Grade, grade
 from ..domain.workflow import Actor, Role, Status
 from ..extensions import db
@@ -505,7 +506,7 @@ def validator_body_name(handling_kota_id: int | None) -> str:
     return f"Bagian Pemerintahan {kota}" if kota else "Bagian Pemerintahan kota"
 
 
-def _review_ticket(ticket_id: int) -> ReviewTicket:
+def _review_ticket(ticket_id: int, reader: Actor) -> ReviewTicket:
     t = db.session.get(Ticket, ticket_id)
     assert t is not None
     names = unit_names({u for u in (t.assigned_unit_id, t.kelurahan_id, t.kota_id) if u})
@@ -518,7 +519,7 @@ def _review_ticket(ticket_id: int) -> ReviewTicket:
         category_name=t.category.name,
         category_weight=t.category.weight,
         channel_name=t.channel.name,
-        description=t.description,
+        description=disclosure.description_of(reader, t.id),
         address=t.address,
         lat=t.lat,
         lon=t.lon,
@@ -573,9 +574,12 @@ def _history(ticket_id: int) -> list[HistoryEntry]:
     ]
 
 
-def review(ticket_id: int, *, now: datetime) -> Review:
-    """Everything a validator needs to decide on one completion (call ``reviewable`` first)."""
-    ticket = _review_ticket(ticket_id)
+def review(ticket_id: int, *, now: datetime, reader: Actor) -> Review:
+    """Everything a validator needs to decide on one completion (call ``reviewable`` first).
+
+    Citizens' words (description, rating comments) as ``reader`` may read them.
+    """
+    ticket = _review_ticket(ticket_id, reader)
     history = _history(ticket_id)
     completions = [e for e in history if e.kind == "completed"]
     last_completion = completions[-1] if completions else None
@@ -609,8 +613,15 @@ def review(ticket_id: int, *, now: datetime) -> Review:
         RatingView(
             r.rating, r.fixed, r.comment, r.source, r.at, r.completion_at == ticket.completed_at
         )
-        for r in db.session.scalars(
-            select(Rating)
+        for r in db.session.execute(
+            select(
+                Rating.rating,
+                Rating.fixed,
+                disclosure.comment_column(reader).label("comment"),
+                Rating.source,
+                Rating.at,
+                Rating.completion_at,
+            )
             .where(Rating.ticket_id == ticket_id)
             .order_by(Rating.at.desc(), Rating.id.desc())
         )

@@ -151,7 +151,9 @@ def anonymise_old_reporters(
                     ratings += 1
                     if not dry_run:
                         db.session.execute(
-                            update(Rating).where(Rating.id == rating_id).values(comment=cleaned)
+                            update(Rating)
+                            .where(Rating.id == rating_id)
+                            .values(comment=cleaned, public_comment=cleaned)
                         )
             if not dry_run:
                 # A plain UPDATE: no workflow state changes, so no history event

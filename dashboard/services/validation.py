@@ -86,12 +86,17 @@ def _record_rating(
     source: str, rating: int, fixed: bool, comment: str, now: datetime
 ) -> Callable[[Ticket, ev.TicketEvent], None]:
     def also(ticket: Ticket, event: ev.TicketEvent) -> None:
+        from .. import disclosure
+
+        text = comment.strip()
         db.session.add(
             Rating(
                 ticket_id=ticket.id,
                 rating=rating,
                 fixed=fixed,
-                comment=comment.strip(),
+                comment=text,
+                # Redacted now, while the reporter's own name and contact are known.
+                public_comment=disclosure.public_copy(ticket, text),
                 source=source,
                 completion_at=ticket.completed_at,
                 at=now,

@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from .. import disclosure
 from ..database import begin_write
 from ..domain import events as ev
 from ..domain import kpis, sla
@@ -284,6 +285,9 @@ def act(
         db.session.rollback()
         raise
     check_targets(event)
+    # A citizen's words (a rating comment) are kept in the history, on the
+    # ticket and in the pushed event only redacted.
+    event = disclosure.masked_event(ticket, event)
     row = history_row(event)
     db.session.add(row)
     escalated_before = ticket.escalated_unit_id

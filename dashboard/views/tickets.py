@@ -33,7 +33,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from .. import clock
+from .. import clock, disclosure
 from ..domain import workflow as wf
 from ..domain.intake import InvalidReport, parse_report
 from ..live.publisher import publish
@@ -91,7 +91,10 @@ def _detail_context(ticket_id: int) -> dict[str, Any]:
     allowed = wf.allowed_actions(state, actor)
     return {
         "ticket": ticket,
+        # As written for admin and MRO, redacted for everyone else (dashboard.disclosure).
+        "description": disclosure.description_of(actor, ticket.id),
         "events": events,
+        "notes": disclosure.history_notes(actor, ticket.id, events),
         "photos": q.photos(ticket.id),
         "unit_names": q.unit_names(unit_ids),
         "allowed": {a.__name__ for a in allowed},

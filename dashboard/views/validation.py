@@ -61,7 +61,7 @@ def _review_context(ticket_id: int, actor: wf.Actor, notice: str | None = None) 
     if q.reviewable(actor, ticket_id) is None:
         raise NotFound("Tiket tidak ada dalam antrean validasi Anda.")
     now = clock.now()
-    data = q.review(ticket_id, now=now)
+    data = q.review(ticket_id, now=now, reader=actor)
     repeats = {f.repeat_ticket_id for f in data.flags if f.repeat_ticket_id is not None}
     return {
         "r": data,
