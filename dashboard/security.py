@@ -57,4 +57,13 @@ def register_security(app: Flask) -> None:
     if not app.config.get("RATELIMIT_STORAGE_URI"):
         # Limits must hold across processes in production: Redis when there is one.
         app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
+    if str(app.config["RATELIMIT_STORAGE_URI"]).startswith(("redis", "valkey", "unix")):
+        # An unreachable Redis must fail fast (then limits fall back to memory),
+        # not hold a request for the operating system's connect timeout.
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {})
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {
+            "socket_connect_timeout": 1,
+            "socket_timeout": 1,
+            **app.config["RATELIMIT_STORAGE_OPTIONS"],
+        }
     limiter.init_app(app)
