@@ -10,10 +10,14 @@ it tries to take the write lock itself without waiting.
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
 
 import pytest
 from flask import Flask
 
+from dashboard.database import WriterQueue, _queue_for, begin_write
+from dashboard.domain.workflow import InvalidTransition
 from dashboard.extensions import db
 from dashboard.services import photos
 from dashboard.services import workflow as svc
@@ -101,3 +105,73 @@ def test_a_bad_photo_is_refused_before_the_write_lock_and_stores_nothing(
     assert response.status_code == 422, response.get_data(as_text=True)
     assert "photos[1]" in response.get_data(as_text=True)
     assert row_counts(sqlite_app) == before
+
+
+# --- writers of one process queue first come, first served -----------------------------------
+
+
+def test_the_writer_queue_serves_waiters_in_arrival_order() -> None:
+    queue = WriterQueue()
+    assert queue.acquire(timeout=1)
+    served: list[int] = []
+
+    def writer(n: int) -> None:
+        assert queue.acquire(timeout=10)
+        served.append(n)
+        queue.release()
+
+    threads = []
+    for n in range(5):
+        thread = threading.Thread(target=writer, args=(n,))
+        thread.start()
+        threads.append(thread)
+        deadline = time.monotonic() + 5
+        while len(queue._waiters) < n + 1:  # bounded wait until this one has queued
+            assert time.monotonic() < deadline
+            time.sleep(0.001)
+    queue.release()
+    for thread in threads:
+        thread.join(10)
+    assert served == [0, 1, 2, 3, 4]
+    assert queue.acquire(timeout=0)  # free again
+
+
+def test_a_writer_that_gives_up_waiting_leaves_the_queue() -> None:
+    queue = WriterQueue()
+    assert queue.acquire(timeout=1)
+    assert not queue.acquire(timeout=0.01)
+    assert len(queue._waiters) == 0
+    queue.release()
+    assert queue.acquire(timeout=0)
+
+
+def test_every_end_of_a_write_transaction_frees_the_queue(sqlite_app: Flask) -> None:
+    make_town(sqlite_app)
+    with sqlite_app.app_context():
+        queue = _queue_for(db.engine)
+        begin_write()
+        db.session.commit()
+        assert queue.acquire(timeout=0)
+        queue.release()
+        begin_write()
+        db.session.rollback()
+        assert queue.acquire(timeout=0)
+        queue.release()
+        begin_write()  # a request that fails half-way: the app context's teardown ends it
+    assert queue.acquire(timeout=0)
+    queue.release()
+    # Refused input inside a write rolls back and frees it too.
+    with sqlite_app.app_context():
+        before = row_counts(sqlite_app)
+        with pytest.raises(InvalidTransition):
+            svc.add_note(
+                add_ticket(sqlite_app),
+                text="",
+                kind="note",
+                actor=actor(sqlite_app, "officer_a"),
+                now=T0,
+                publish=svc.no_publish,
+            )
+        assert queue.acquire(timeout=0)
+        queue.release()
+        assert row_counts(sqlite_app)["Ticket"] == before["Ticket"] + 1
