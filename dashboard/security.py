@@ -8,7 +8,10 @@ set style attributes. No page may be framed by another site.
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask, Response, request
+from flask.logging import default_handler
 
 CSP = "; ".join(
     (
@@ -67,3 +70,10 @@ def register_security(app: Flask) -> None:
             **app.config["RATELIMIT_STORAGE_OPTIONS"],
         }
     limiter.init_app(app)
+    # Flask-Limiter logs the fall-back to memory ("Rate limit storage unreachable")
+    # and the recovery as warnings of its own logger, which has only a NullHandler:
+    # unless the deployment configured logging, they go where Flask's own log goes.
+    limiter_log = logging.getLogger("flask-limiter")
+    if not logging.getLogger().handlers and default_handler not in limiter_log.handlers:
+        limiter_log.addHandler(default_handler)
+        limiter_log.setLevel(logging.INFO)
