@@ -19,6 +19,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import threading
 from contextlib import suppress
 from typing import Any
 
@@ -136,9 +137,15 @@ class Leadership:
     def __init__(self, app: Flask) -> None:
         self.lock = LeaderLock(app)
         self.leading = False
+        # APScheduler runs jobs (and so checks) in a thread pool: one check at a time.
+        self._checking = threading.Lock()
 
     def check(self) -> bool:
         """Whether this process leads now: verify the lock held, else try to take it."""
+        with self._checking:
+            return self._check()
+
+    def _check(self) -> bool:
         if self.leading:
             if self.lock.still_held():
                 return True
@@ -162,9 +169,10 @@ class Leadership:
         return job.func(app)
 
     def release(self) -> None:
-        if self.leading:
-            self.lock.release()
-            self.leading = False
+        with self._checking:
+            if self.leading:
+                self.lock.release()
+                self.leading = False
 
 
 def add_jobs(scheduler: BaseScheduler, app: Flask, leadership: Leadership) -> None:

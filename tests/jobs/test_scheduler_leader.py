@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import random
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -157,3 +158,30 @@ def test_a_removed_lock_file_is_a_lost_lock(sqlite_app: Flask) -> None:
         second.release()
     finally:
         first.release()
+
+
+def test_checks_from_the_scheduler_s_threads_at_once_keep_one_steady_leader(
+    sqlite_app: Flask,
+) -> None:
+    """APScheduler runs jobs in a thread pool: their checks may overlap."""
+    leadership = Leadership(sqlite_app)
+    barrier = threading.Barrier(8)
+    answers: list[bool] = []
+
+    def tick() -> None:
+        barrier.wait(5)
+        answers.append(leadership.check())
+
+    threads = [threading.Thread(target=tick) for _ in range(8)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(10)
+        assert answers == [True] * 8
+        assert leadership.leading and leadership.lock.still_held()
+    finally:
+        leadership.release()
+    other = LeaderLock(sqlite_app)
+    assert other.try_acquire()  # released for real: nothing leaked
+    other.release()
