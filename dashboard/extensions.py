@@ -26,4 +26,14 @@ csrf = CSRFProtect()
 babel = Babel()
 htmx = HTMX()
 # Limits are set where they apply (public pages, log-in, Open311 posts); none by default.
-limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
+# When the shared storage (Redis) is unreachable, the same limits are counted in
+# this process's memory (Flask-Limiter logs "Rate limit storage unreachable -
+# falling back to in-memory storage", and checks the storage again with back-off):
+# a Redis outage must never take the public site down.
+limiter = Limiter(
+    key_func=get_remote_address,
+    default_limits=[],
+    headers_enabled=True,
+    in_memory_fallback_enabled=True,
+    swallow_errors=True,
+)

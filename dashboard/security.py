@@ -16,7 +16,10 @@ cacheable.
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask, Response, request, session
+from flask.logging import default_handler
 
 CSP = "; ".join(
     (
@@ -85,4 +88,20 @@ def register_security(app: Flask) -> None:
     if not app.config.get("RATELIMIT_STORAGE_URI"):
         # Limits must hold across processes in production: Redis when there is one.
         app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
+    if str(app.config["RATELIMIT_STORAGE_URI"]).startswith(("redis", "valkey", "unix")):
+        # An unreachable Redis must fail fast (then limits fall back to memory),
+        # not hold a request for the operating system's connect timeout.
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {})
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {
+            "socket_connect_timeout": 1,
+            "socket_timeout": 1,
+            **app.config["RATELIMIT_STORAGE_OPTIONS"],
+        }
     limiter.init_app(app)
+    # Flask-Limiter logs the fall-back to memory ("Rate limit storage unreachable")
+    # and the recovery as warnings of its own logger, which has only a NullHandler:
+    # unless the deployment configured logging, they go where Flask's own log goes.
+    limiter_log = logging.getLogger("flask-limiter")
+    if not logging.getLogger().handlers and default_handler not in limiter_log.handlers:
+        limiter_log.addHandler(default_handler)
+        limiter_log.setLevel(logging.INFO)

@@ -14,13 +14,27 @@ signal with ``row: null``, so their boards drop it.
 The same function works in the web process and in a separate job process:
 an app created with ``REDIS_URL`` emits through the Redis queue, and the web
 process's Socket.IO server delivers to its clients.
+
+Deltas can be lost on the way (Redis pub/sub keeps nothing: a publish while
+Redis restarts fails, a web process's subscription misses what was sent
+while it reconnected). So every delta carries a chain link (``Chain``): the
+publishing process's id and, for each room it goes to, the ``seq`` of the
+previous delta that process sent to that room. A board that receives a link
+not pointing at the last delta it got from that process (or, for a process
+it has not heard from since its snapshot, pointing past the snapshot) knows
+it missed something and fetches a fresh snapshot (``live.js`` ``chainBroken``).
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import secrets
+import threading
 import time
 from typing import Any
+
+from flask import Flask, current_app
 
 from ..domain.events import TicketCompleted, TicketDisposed, TicketEvent, TicketHandedBack
 from ..extensions import socketio
@@ -96,16 +110,64 @@ def payload(event: TicketEvent, facts: TicketFacts | None) -> dict[str, Any]:
     return body
 
 
+class Chain:
+    """This process's links: per room, the seq of the last delta it sent there.
+
+    One per app (``app.extensions``). Emits are serialised by a lock, so the
+    order of the links is the order in which the deltas left for the queue
+    (and pub/sub keeps one publisher's order). A forked process starts a chain
+    of its own.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pid = 0
+        self.source = ""
+        self._last: dict[str, int] = {}
+
+    def emit(self, body: dict[str, Any], rooms: list[str]) -> None:
+        with self._lock:
+            if self._pid != os.getpid():
+                self._pid = os.getpid()
+                self.source = f"{self._pid}-{secrets.token_hex(4)}"
+                self._last = {}
+            prev = {room: self._last.get(room) for room in rooms}
+            for room in rooms:
+                self._last[room] = body["seq"]
+            try:
+                socketio.emit(
+                    EVENT, {**body, "chain": {"src": self.source, "prev": prev}}, to=rooms
+                )
+            except Exception:  # the queue's own managers log and swallow; any other must not raise
+                log.exception("ticket.changed for ticket %s not published", body["id"])
+
+
+_chains_lock = threading.Lock()
+
+
+def chain_of(app: Flask) -> Chain:
+    with _chains_lock:
+        found = app.extensions.get("pantau_chain")
+        if found is None:
+            found = app.extensions["pantau_chain"] = Chain()
+        return found
+
+
 def publish(event: TicketEvent) -> None:
-    """Emit ``ticket.changed`` to every room that may see the ticket (after commit only)."""
+    """Emit ``ticket.changed`` to every room that may see the ticket (after commit only).
+
+    A failed emit (Redis away) is logged by the queue and never raises here:
+    the change is committed; the boards notice the broken chain.
+    """
     try:
         facts = ticket_facts(event.ticket_id, from_unit_id=_from_unit(event))
     except Exception:  # the change is committed: a read failure must not fail the request
         log.exception("board row for ticket %s could not be read", event.ticket_id)
         facts = None
     body = payload(event, facts)
-    socketio.emit(EVENT, body, to=rooms_for(event, facts))
+    chain = chain_of(current_app)
+    chain.emit(body, rooms_for(event, facts))
     if facts is not None:
         gone = rooms_left(event, facts)
         if gone:
-            socketio.emit(EVENT, {**body, "row": None}, to=gone)
+            chain.emit({**body, "row": None}, gone)

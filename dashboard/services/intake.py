@@ -26,7 +26,7 @@ from ..extensions import db
 from ..models import Category, Channel, Reporter, Ticket, Unit
 from . import kpi, validation
 from .errors import InvalidInput
-from .workflow import Publish, history_row, scoped, store_photos
+from .workflow import Publish, clean_photos, history_row, scoped, store_photos
 
 
 @dataclass(frozen=True)
@@ -99,8 +99,12 @@ def receive_report(
     rng: random.Random | None = None,
     rating_link: bool = False,
 ) -> IntakeResult:
-    """Turn a validated report into a routed ticket (status Menunggu)."""
-    begin_write()
+    """Turn a validated report into a routed ticket (status Menunggu).
+
+    Everything that only reads or computes (look-ups, routing over the
+    kelurahan boundaries, redaction, the photos' re-encoding) happens before
+    ``begin_write``: on SQLite the write lock is held only for the inserts.
+    """
     errors: dict[str, str] = {}
     channel = db.session.scalar(select(Channel).where(Channel.code == report.channel))
     if channel is None:
@@ -142,14 +146,31 @@ def receive_report(
     if kelurahan_id is None and report.lat is not None and report.lon is not None and places:
         kelurahan_id = routing.locate_kelurahan(report.lat, report.lon, places)[0].unit_id
     kelurahan = db.session.get(Unit, kelurahan_id) if kelurahan_id else None
+    kota_id = kelurahan.kota_id if kelurahan else None
     assigned = db.session.get(Unit, route.unit_id)
     assert assigned is not None
+    assigned_id, assigned_kota_id = assigned.id, assigned.kota_id
+    channel_id, channel_code, category_id = channel.id, channel.code, category.id
+    response_due = sla.response_due(now, category.response_hours)
+    completion_due = sla.completion_due(now, category.weight)
 
-    reporter_row = None
-    reporter_hash = None
     r = report.reporter
-    if r.confidentiality.keeps_identity and r.has_identity:
-        reporter_hash = contact_hash(r.name, r.phone, r.email)
+    keeps_identity = r.confidentiality.keeps_identity and r.has_identity
+    reporter_hash = contact_hash(r.name, r.phone, r.email) if keeps_identity else None
+    # What the portal and Open311 may show, masked while the reporter's own
+    # details are at hand (public pages never read the reporter row).
+    public_description = redaction.redact(
+        report.description, names=[r.name], extra=[r.phone, r.email]
+    )
+    photos = clean_photos(report.photos) if report.photos else []
+    # An earlier completion of the same problem (a read, so before the lock too).
+    probe = Ticket(category_id=category_id, lat=report.lat, lon=report.lon)
+    earlier = validation.find_repeat_of(probe, now=now)
+    repeat_of_id = earlier.id if earlier is not None else None
+
+    begin_write()  # ends the read transaction above; from here on, only writes
+    reporter_row = None
+    if keeps_identity:
         reporter_row = Reporter(
             name=r.name, phone=r.phone, email=r.email, contact_hash=reporter_hash, created_at=now
         )
@@ -157,23 +178,19 @@ def receive_report(
 
     ticket = Ticket(
         tracking=_fresh_tracking(now, rng),
-        channel_id=channel.id,
+        channel_id=channel_id,
         external_id=report.external_id,
         payload_hash=payload_hash,
-        category_id=category.id,
+        category_id=category_id,
         description=report.description,
-        # What the portal and Open311 may show, masked while the reporter's own
-        # details are at hand (public pages never read the reporter row).
-        public_description=redaction.redact(
-            report.description, names=[r.name], extra=[r.phone, r.email]
-        ),
+        public_description=public_description,
         lat=report.lat,
         lon=report.lon,
         address=report.address,
         kelurahan_id=kelurahan_id,
-        kota_id=kelurahan.kota_id if kelurahan else None,
-        assigned_unit_id=assigned.id,
-        handling_kota_id=assigned.kota_id,
+        kota_id=kota_id,
+        assigned_unit_id=assigned_id,
+        handling_kota_id=assigned_kota_id,
         routed_by=route.routed_by,
         status=Status.WAITING.value,
         confidentiality=r.confidentiality.value,
@@ -182,9 +199,10 @@ def receive_report(
         reported_at=report.reported_at,
         received_at=now,
         clock_started_at=now,
-        response_due_at=sla.response_due(now, category.response_hours),
-        completion_due_at=sla.completion_due(now, category.weight),
+        response_due_at=response_due,
+        completion_due_at=completion_due,
         updated_at=now,
+        repeat_of_id=repeat_of_id,
     )
     db.session.add(ticket)
     try:
@@ -193,7 +211,7 @@ def receive_report(
         # Two deliveries of one report raced; the other one won.
         db.session.rollback()
         if report.external_id is not None:
-            found = existing_for(channel.id, report.external_id)
+            found = existing_for(channel_id, report.external_id)
             if found is not None:
                 return _repeat(found, payload_hash)
         raise
@@ -204,17 +222,14 @@ def receive_report(
         from_status=None,
         to_status=Status.WAITING,
         note="",
-        channel=channel.code,
-        assigned_unit_id=assigned.id,
+        channel=channel_code,
+        assigned_unit_id=assigned_id,
         routed_by=route.routed_by,
     )
     row = history_row(event)
     db.session.add(row)
-    if report.photos:
-        store_photos(ticket, report.photos, purpose="report", now=now, event_id=None)
-    earlier = validation.find_repeat_of(ticket, now=now)
-    if earlier is not None:
-        ticket.repeat_of_id = earlier.id
+    if photos:
+        store_photos(ticket, photos, purpose="report", now=now, event_id=None)
     token = validation.issue_rating_token(ticket.id, now=now) if rating_link else None
     kpi.record_change(ticket.id, None)
     db.session.commit()

@@ -42,7 +42,7 @@ from ..domain.workflow import Actor, Status
 from ..extensions import db
 from ..models import Rating, RatingToken, Ticket, ValidationFlag
 from .errors import Conflict, InvalidInput, NotFound
-from .workflow import Publish, act, store_photos
+from .workflow import Publish, act, clean_photos, store_photos
 
 SYSTEM = Actor.system("Sistem validasi")
 log = logging.getLogger(__name__)
@@ -472,9 +472,10 @@ def verify_with_field_check(
     """A validator verifies after visiting the site, with the visit's photo and note."""
     if not photos or not note.strip():
         raise InvalidInput({"photos": "verifikasi lapangan perlu foto dan catatan"})
+    cleaned = clean_photos(photos)  # Pillow's work before the write lock
 
     def also(ticket: Ticket, event: ev.TicketEvent) -> None:
-        store_photos(ticket, photos, purpose="field", now=now, event_id=None)
+        store_photos(ticket, cleaned, purpose="field", now=now, event_id=None)
 
     return act(
         ticket_id,

@@ -272,6 +272,7 @@ def act(
     """The one path by which a ticket changes. ``escalations`` supplies the
     levels already raised; ``also`` adds rows that belong to the same
     transaction (an escalation's own record)."""
+    cleaned = clean_photos(photos)  # before the write lock: Pillow's work must not hold it
     begin_write()
     ticket = load_visible(ticket_id, actor)
     if expected_version is not None and ticket.version != expected_version:
@@ -293,7 +294,7 @@ def act(
     escalated_before = ticket.escalated_unit_id
     if photos:
         db.session.flush()  # the history row's id, for the photos to point at
-        ids = store_photos(ticket, photos, purpose="evidence", now=now, event_id=row.id)
+        ids = store_photos(ticket, cleaned, purpose="evidence", now=now, event_id=row.id)
         event = dataclasses.replace(event, photo_ids=tuple(ids))  # type: ignore[call-arg]
         row.data = event.data()
     apply_event(ticket, event)
@@ -327,15 +328,19 @@ def check_targets(event: ev.TicketEvent) -> None:
         raise InvalidInput({field: " ".join(refusals)})
 
 
-def store_photos(
-    ticket: Ticket, photos: Sequence[bytes], *, purpose: str, now: datetime, event_id: int | None
-) -> list[int]:
+def clean_photos(photos: Sequence[bytes | photo_rules.CleanPhoto]) -> list[photo_rules.CleanPhoto]:
+    """Check and re-encode uploads (Pillow's work): call it before ``begin_write``,
+    so that no write transaction holds SQLite's lock while images are decoded."""
     cfg = current_app.config
     if len(photos) > cfg["MAX_PHOTOS"]:
+        db.session.rollback()
         raise InvalidInput({"photos": f"paling banyak {cfg['MAX_PHOTOS']} foto"})
     cleaned = []
     errors = {}
     for i, data in enumerate(photos):
+        if isinstance(data, photo_rules.CleanPhoto):
+            cleaned.append(data)
+            continue
         try:
             cleaned.append(
                 photo_rules.clean_photo(
@@ -347,6 +352,19 @@ def store_photos(
     if errors:
         db.session.rollback()
         raise InvalidInput(errors)
+    return cleaned
+
+
+def store_photos(
+    ticket: Ticket,
+    photos: Sequence[bytes | photo_rules.CleanPhoto],
+    *,
+    purpose: str,
+    now: datetime,
+    event_id: int | None,
+) -> list[int]:
+    """Photo rows for ``ticket``; pass them through ``clean_photos`` before the write lock."""
+    cleaned = clean_photos(photos)
     rows = [
         Photo(
             ticket_id=ticket.id,

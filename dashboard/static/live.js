@@ -41,6 +41,9 @@
     scope: cfg.scope,
     deltas: 0,
     snapshots: 0,
+    chains: new Map(),    // publishing process -> seq of the last delta received from it
+    gaps: 0,              // deltas found missing (each followed by a fresh snapshot)
+    chainBroken: chainBroken,
     socket: null
   };
   var buffer = null;       // deltas held while a snapshot is in flight
@@ -134,6 +137,33 @@
       lastCheck = Date.now();
       resync();
     }, wait);
+  }
+
+  // Deltas lost on the way (Redis restarting) are noticed by their chain links: each
+  // delta names, per room, the seq of the previous delta its process sent there
+  // (publisher.py Chain). The link is broken when it does not point at the last delta
+  // received from that process; for a process not heard from since (re)connecting,
+  // when it points past the snapshot (an earlier delta is in the snapshot).
+  // Call once per delta, in arrival order.
+  function chainBroken(chains, d, room, snapshotSeq) {
+    var c = d.chain;
+    if (!c || !c.prev || !Object.prototype.hasOwnProperty.call(c.prev, room)) return false;
+    var prev = c.prev[room], known = chains.has(c.src), last = chains.get(c.src);
+    chains.set(c.src, d.seq);
+    if (known) return prev !== last;
+    return prev != null && prev > snapshotSeq;
+  }
+
+  var gapTimer = null;
+  function noteChain(d) {
+    if (!chainBroken(board.chains, d, cfg.scope.room, board.snapshotSeq)) return;
+    board.gaps += 1;
+    if (gapTimer) return;
+    // Jittered: every board of the city notices the same gap at once.
+    gapTimer = window.setTimeout(function () {
+      gapTimer = null;
+      if (board.connected) resync();
+    }, Math.random() * 1000);
   }
 
   function applyDelta(d) {
@@ -379,6 +409,7 @@
         loadSnapshot(pair[0], pair[1]);
         var held = buffer || [];
         buffer = null;
+        held.forEach(noteChain);  // in arrival order, before sorting
         held.sort(function (a, b) { return (a.seq || 0) - (b.seq || 0); }).forEach(applyDelta);
         render();
       })
@@ -409,6 +440,7 @@
   socket.on("disconnect", function (reason) {
     setConnected(false);
     buffer = null;
+    board.chains.clear();  // the reconnect's snapshot is the new start of every chain
     fetchGen += 1;
     // The server closed this board on purpose (token revoked): it does not
     // reconnect by itself, so try again now and then.
@@ -421,7 +453,10 @@
     retryLater(30000);
   });
   socket.on("ticket.changed", function (d) {
-    if (buffer) buffer.push(d); else if (board.synced) applyDelta(d);
+    if (buffer) { buffer.push(d); return; }
+    if (!board.synced) return;
+    noteChain(d);
+    applyDelta(d);
   });
   socket.on("board.revoked", function (info) {
     if (info && info.reason === "signed_out") {

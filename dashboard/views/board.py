@@ -65,7 +65,7 @@ def _render_board(
         "snapshotUrl": snapshot_url,
         "auth": auth,
         "mode": mode,
-        "scope": {"kind": scope.kind, "id": scope.ref_id, "label": scope.label},
+        "scope": {"kind": scope.kind, "id": scope.ref_id, "label": scope.label, "room": scope.room},
         "ticketUrl": url_for("tickets.detail", ticket_id=ID_PLACEHOLDER)
         if mode == "workstation"
         else None,
