@@ -68,7 +68,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     register_security(app)
 
-    from .views import register_views
+    from .views import converters, register_views
+
+    converters.init_app(app)  # before the blueprints add their rules
 
     register_views(app)
 

@@ -7,12 +7,14 @@ from typing import Any
 
 from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from ..clock import to_jakarta
 from ..domain.workflow import Status
 from ..services.errors import Conflict, InvalidInput, InvalidTransition, NotFound, NotPermitted
 from .htmx import is_htmx
 
+RETRY_AFTER_SECONDS = 5  # a restarted or failed-over database is back within seconds
 MONTHS_ID = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 
 
@@ -55,7 +57,7 @@ def duration(minutes: int | None) -> str:
 
 
 def register_views(app: Flask) -> None:
-    from ..extensions import login_manager
+    from ..extensions import db, login_manager
     from ..live.sockets import register_socket_handlers
     from ..models import User
     from . import admin, api, auth, board, kpi, open311, portal, public, tickets, validation
@@ -77,8 +79,6 @@ def register_views(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        from ..extensions import db
-
         user = db.session.get(User, int(user_id))
         return user if user is not None and user.active else None
 
@@ -127,6 +127,40 @@ def register_views(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError) -> Any:
         return _domain_error("Sesi formulir kedaluwarsa; muat ulang halaman.", 400)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(DBAPIError)
+    def database_unavailable(exc: DBAPIError) -> Any:
+        """The database went away under this request (a restart, a killed connection, a
+        failover): 503 with Retry-After in the path's own format, never a 500. The pool
+        checks each connection before use, so the next request gets a live one."""
+        if not isinstance(exc, OperationalError) and not exc.connection_invalidated:
+            raise exc  # a query bug, not an outage: it stays a 500
+        app.logger.warning(
+            "database unavailable during %s %s: %s",
+            request.method,
+            request.path,
+            str(exc.orig or exc).splitlines()[0][:200],
+        )
+        try:
+            db.session.rollback()
+        except DBAPIError:
+            db.session.close()
+        message = "Basis data sementara tidak tersedia; coba lagi sebentar lagi."
+        if request.path.startswith("/open311/"):
+            response = open311.error_response(
+                "json" if request.path.endswith(".json") else "xml",
+                503,
+                [f"{message} (database temporarily unavailable; retry shortly)"],
+            )
+        elif _wants_json():
+            response = jsonify(error="unavailable", message=message)
+            response.status_code = 503
+        else:
+            response = app.make_response((render_template("errors/503.html"), 503))
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
     @app.errorhandler(413)
     def too_large(_exc: Exception) -> Any:
