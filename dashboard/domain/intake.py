@@ -135,15 +135,22 @@ def _number(payload: dict[str, Any], key: str, errors: dict[str, str]) -> float 
     if isinstance(value, bool) or not isinstance(value, int | float):
         errors[key] = "harus berupa angka (must be a number)"
         return None
-    if value != value or value in (float("inf"), float("-inf")):
+    try:
+        number = float(value)  # an integer of hundreds of digits has no float
+    except OverflowError:
+        number = float("inf")
+    if number != number or number in (float("inf"), float("-inf")):
         errors[key] = "harus berupa angka hingga (must be finite)"
         return None
-    return float(value)
+    return number
 
 
 def parse_datetime(value: Any) -> datetime:
     if not isinstance(value, str):
         raise ValueError("harus berupa teks ISO 8601 (must be an ISO 8601 string)")
+    if has_unsafe_characters(value):
+        # CPython's parser stops at a NUL: "…+07:00\x00junk" would read as a date.
+        raise ValueError("berisi karakter kontrol (contains control or invalid characters)")
     try:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:

@@ -135,3 +135,17 @@ def test_a_report_dated_before_2015_is_refused_naming_the_field(value: str) -> N
 def test_the_first_moment_of_2015_in_jakarta_is_accepted() -> None:
     report = parse_report(good(reported_at="2015-01-01T00:00:00+07:00"), now=NOW)
     assert report.reported_at == datetime(2014, 12, 31, 17, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("value", [10**400, -(10**400), 1e308 * 10])
+def test_a_coordinate_too_large_for_a_float_is_refused_naming_it(value: float) -> None:
+    with pytest.raises(InvalidReport) as info:
+        parse_report(good(lat=value), now=NOW)
+    assert "lat" in info.value.errors
+
+
+def test_a_date_with_a_nul_is_refused_not_read_up_to_the_nul() -> None:
+    # CPython's datetime.fromisoformat reads "…+07:00\x00" as the date before the NUL.
+    with pytest.raises(InvalidReport) as info:
+        parse_report(good(reported_at="2026-11-02T07:30:00+07:00\x00"), now=NOW)
+    assert "kontrol" in info.value.errors["reported_at"]
