@@ -37,7 +37,7 @@ def parse_id(raw: str | None, name: str, *, minimum: int = 1, maximum: int = MAX
         return None
     shown = text if len(text) <= 30 else text[:30] + "…"
     if not (text.isascii() and text.isdigit()):
-        raise InvalidNumber(f"parameter {name!r} harus berupa bilangan bulat: {shown!r}")
+        raise InvalidNumber(f"parameter {name!r} harus berupa angka bulat: {shown!r}")
     if len(text) > 19 or not minimum <= int(text) <= maximum:
         raise InvalidNumber(f"parameter {name!r} di luar rentang {minimum}–{maximum}: {shown!r}")
     return int(text)
