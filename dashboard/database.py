@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 from .extensions import db
 
@@ -40,6 +42,27 @@ def setup_sqlite(engine: Engine) -> None:
     if not event.contains(engine, "connect", _sqlite_connect):
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
+
+
+class App(Flask):
+    """Flask, with a read retried once when its database connection is lost under it.
+
+    A PostgreSQL restart or failover (or ``pg_terminate_backend``) kills the
+    connection a request holds; the pool pings before handing one out, so a
+    second try gets a live connection. Only GET and HEAD are tried again (they
+    change nothing); anything else, or a second loss, reaches the error
+    handler: 503 with Retry-After.
+    """
+
+    def dispatch_request(self) -> ResponseReturnValue:
+        try:
+            return super().dispatch_request()
+        except DBAPIError as exc:
+            if not exc.connection_invalidated or request.method not in ("GET", "HEAD"):
+                raise
+            self.logger.warning("database connection lost during %s; trying again", request.path)
+            db.session.rollback()
+            return super().dispatch_request()
 
 
 def configure_engine(app: Flask) -> None:

@@ -70,24 +70,64 @@ def test_after_the_app_s_connections_are_killed_the_next_request_is_served(
     assert client.get("/api/v1/openapi.json").status_code == 200
 
 
-def install_dying_routes(app: Flask) -> None:
-    """Test-only routes whose database connection is terminated halfway through."""
+def install_dying_routes(app: Flask) -> dict[str, int]:
+    """Test-only routes whose database connection is terminated halfway through:
+    ``…/die`` every time, ``…/die-once`` on its first call only. Returns the calls."""
+    calls = {"die": 0, "die-once": 0}
 
-    def die() -> Any:
+    def kill_own_connection() -> None:
         pid = db.session.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
         assert terminate("pid = :pid", pid=pid) == 1
         db.session.execute(sa.text("SELECT 1"))  # the connection is gone under us
+
+    def die() -> Any:
+        calls["die"] += 1
+        kill_own_connection()
         return jsonify(ok=True)
 
-    for rule in ("/_test/die", "/api/v1/_test/die", "/open311/v2/_test/die.json"):
-        app.add_url_rule(rule, endpoint=f"die{rule}", view_func=die, methods=["GET", "POST"])
+    def die_once() -> Any:
+        calls["die-once"] += 1
+        if calls["die-once"] == 1:
+            kill_own_connection()
+        count = db.session.execute(sa.text("SELECT count(*) FROM tickets")).scalar_one()
+        return jsonify(ok=True, tickets=count)
+
+    for prefix in ("/_test", "/api/v1/_test", "/open311/v2/_test"):
+        for name, view in (("die", die), ("die-once", die_once)):
+            rule = f"{prefix}/{name}" + (".json" if prefix.startswith("/open311") else "")
+            app.add_url_rule(rule, endpoint=rule, view_func=view, methods=["GET", "POST"])
+    return calls
 
 
-def test_a_connection_killed_mid_request_is_a_503_with_retry_after_in_each_format(
+def test_a_read_whose_connection_is_killed_mid_request_is_tried_again_and_served(
     pg_app: tuple[Flask, str],
 ) -> None:
     app, _name = pg_app
-    install_dying_routes(app)
+    calls = install_dying_routes(app)
+    make_town(app)
+    add_ticket(app)
+    response = app.test_client().get("/_test/die-once")
+    assert response.status_code == 200
+    assert response.get_json() == {"ok": True, "tickets": 1}
+    assert calls["die-once"] == 2
+
+
+def test_a_write_whose_connection_is_killed_is_a_503_not_tried_again(
+    pg_app: tuple[Flask, str],
+) -> None:
+    app, _name = pg_app
+    calls = install_dying_routes(app)
+    response = app.test_client().post("/api/v1/_test/die-once")
+    assert response.status_code == 503 and int(response.headers["Retry-After"]) > 0
+    assert response.get_json()["error"] == "unavailable"
+    assert calls["die-once"] == 1
+
+
+def test_a_connection_lost_twice_is_a_503_with_retry_after_in_each_format(
+    pg_app: tuple[Flask, str],
+) -> None:
+    app, _name = pg_app
+    calls = install_dying_routes(app)
     make_town(app)
     client = app.test_client()
 
@@ -96,6 +136,7 @@ def test_a_connection_killed_mid_request_is_a_503_with_retry_after_in_each_forma
     assert int(page.headers["Retry-After"]) > 0
     assert page.mimetype == "text/html"
     assert "tidak tersedia" in page.get_data(as_text=True)
+    assert calls["die"] == 2  # tried once more, lost again
 
     api = client.post("/api/v1/_test/die")
     assert api.status_code == 503 and "Retry-After" in api.headers
