@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask import Flask, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from ..clock import to_jakarta
+from ..domain.intake import has_unsafe_characters
 from ..domain.workflow import Status
 from ..services.errors import Conflict, InvalidInput, InvalidTransition, NotFound, NotPermitted
 from .htmx import is_htmx
@@ -84,6 +85,22 @@ def register_views(app: Flask) -> None:
 
     def _wants_json() -> bool:
         return request.path.startswith("/api/")
+
+    @app.before_request
+    def refuse_control_characters() -> Any:
+        """A control character in a URL (``?q=%00``, ``/t/JKT-%00``) names nothing, and
+        PostgreSQL cannot even compare text holding NUL (a 500): in the path a 404, in the
+        query a 400, before any query. The APIs and the portal check their own arguments
+        in their own formats; log-in drops a bad ``next=`` and goes to the default page."""
+        if request.blueprint in ("api", "open311", "portal", "auth"):
+            return None
+        path_values = [v for v in (request.view_args or {}).values() if isinstance(v, str)]
+        if any(has_unsafe_characters(v) for v in path_values):
+            abort(404)
+        if any(has_unsafe_characters(v) for v in [*request.args.keys(), *request.args.values()]):
+            message = "Alamat berisi karakter kontrol (the URL contains control characters)."
+            return render_template("errors/400.html", message=message), 400
+        return None
 
     @app.errorhandler(NotFound)
     def not_found(exc: NotFound) -> Any:

@@ -311,3 +311,32 @@ def test_a_plain_next_path_is_still_followed(sqlite_app: Flask, town: Town) -> N
         data={"username": "officer_a", "password": PASSWORD},
     )
     assert response.headers["Location"] == "/kpi/?from=2026-10-01&to=2026-10-31"
+
+
+# --- control characters in URLs (PostgreSQL cannot compare text holding NUL) ---------------
+
+
+def test_control_characters_in_staff_and_public_urls_are_refused_before_any_query(
+    app: Flask,
+) -> None:
+    make_town(app)
+    ticket_id = add_ticket(app)
+    admin = client_as(app, "admin")
+    for url in (
+        "/tickets?q=JKT%00",
+        "/tickets?category=sampah%00",
+        "/tickets?status=open&q=%1b",
+        "/validation?category=%00",
+        "/validation?kota=JKT%00",
+        "/validation?unit=%00",
+        "/board?kota=%00",
+        "/board/workstation?kota=%00",
+        "/board/snapshot.json?kota=%00",
+        f"/tickets/{ticket_id}?x%00=1",
+        "/kpi/?kota=%00",
+    ):
+        response = admin.get(url)
+        assert response.status_code == 400, (url, response.status_code)
+        assert "karakter kontrol" in text_of(response), url
+    assert app.test_client().get("/t/JKT-2611-%00AAAA").status_code == 404
+    assert admin.get("/tickets?q=JKT").status_code == 200
