@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import func, select
 
 from ..domain.inputs import MAX_PAGE, InvalidDay, InvalidNumber, parse_day, parse_id
-from ..domain.intake import has_unsafe_characters
 from ..domain.kpis import day_start
 from ..extensions import db
 from ..models import ReporterAccess, Ticket, User
@@ -50,9 +49,6 @@ class AccessFilters:
         except InvalidNumber as exc:
             errors["page"], page = str(exc), 1
         tracking = (args.get("tracking") or "").strip().upper() or None
-        if tracking and has_unsafe_characters(tracking):
-            errors["tracking"] = "berisi karakter kontrol (contains control characters)"
-            tracking = None
         return cls(user, tracking, day("from"), day("to"), page), errors
 
     def args(self) -> dict[str, str | int]:

@@ -105,7 +105,7 @@ BAD_ACCESS_LOG_FILTERS = [
     ("page=-1", "'page'"),
     ("from=0001-01-01", "'from'"),
     ("to=9999-12-31", "'to'"),
-    ("tracking=JKT%00", "tracking"),
+    ("tracking=JKT%00", "karakter kontrol"),
 ]
 
 
