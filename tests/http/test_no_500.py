@@ -23,12 +23,14 @@ from dashboard.domain.inputs import MAX_ID
 from tests.conftest import T0
 from tests.factories import PASSWORD, report_payload
 from tests.http.helpers import (
+    HTMX,
     Town,
     add_ticket,
     client_as,
     complete_ticket,
     make_town,
     row_counts,
+    snapshot,
     tracking_of,
 )
 
@@ -340,3 +342,28 @@ def test_control_characters_in_staff_and_public_urls_are_refused_before_any_quer
         assert "karakter kontrol" in text_of(response), url
     assert app.test_client().get("/t/JKT-2611-%00AAAA").status_code == 404
     assert admin.get("/tickets?q=JKT").status_code == 200
+
+
+# --- ids in forms -------------------------------------------------------------------------
+
+
+def test_ids_in_staff_forms_beyond_64_bits_or_no_number_are_refused_and_change_nothing(
+    sqlite_app: Flask, town: Town
+) -> None:
+    ticket_id = add_ticket(sqlite_app)
+    mro = client_as(sqlite_app, "mro")
+    before = snapshot(sqlite_app, ticket_id)
+    for action, form in (
+        ("dispose", {"unit_id": HUGE, "reason": "salah wilayah"}),
+        ("dispose", {"unit_id": SUPERSCRIPT_TWO, "reason": "salah wilayah"}),
+        ("coordinate", {"unit_ids": [str(town["DINAS-BINA-MARGA"]), HUGE], "note": "bantu"}),
+        ("coordinate", {"unit_ids": [SUPERSCRIPT_TWO], "note": "bantu"}),
+    ):
+        response = mro.post(f"/tickets/{ticket_id}/{action}", data=form, headers=HTMX)
+        assert response.status_code == 422, (action, form, response.status_code)
+    assert snapshot(sqlite_app, ticket_id) == before
+    admin = client_as(sqlite_app, "admin")
+    revoke = admin.post("/board/tokens", data={"action": "revoke", "token_id": HUGE})
+    assert revoke.status_code == 404
+    issue = admin.post("/board/tokens", data={"action": "issue", "label": "x", "kota_id": HUGE})
+    assert issue.status_code == 422
