@@ -17,8 +17,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     handlers and CLI commands. It starts no scheduler, runs no migration and
     opens no connection.
     """
-    app = Flask(__name__, instance_relative_config=True)
     from . import config
+    from .database import App
+
+    app = App(__name__, instance_relative_config=True)
 
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(config.defaults(app.instance_path))
@@ -71,7 +73,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     register_security(app)
 
-    from .views import register_views
+    from .views import converters, register_views
+
+    converters.init_app(app)  # before the blueprints add their rules
 
     register_views(app)
 

@@ -20,9 +20,11 @@ import threading
 from collections import deque
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, SessionTransaction
 
 from .extensions import db
@@ -103,6 +105,27 @@ def setup_sqlite(engine: Engine) -> None:
         event.listen(engine, "begin", _sqlite_begin)
     if not event.contains(Session, "after_transaction_end", _release_writer):
         event.listen(Session, "after_transaction_end", _release_writer)
+
+
+class App(Flask):
+    """Flask, with a read retried once when its database connection is lost under it.
+
+    A PostgreSQL restart or failover (or ``pg_terminate_backend``) kills the
+    connection a request holds; the pool pings before handing one out, so a
+    second try gets a live connection. Only GET and HEAD are tried again (they
+    change nothing); anything else, or a second loss, reaches the error
+    handler: 503 with Retry-After.
+    """
+
+    def dispatch_request(self) -> ResponseReturnValue:
+        try:
+            return super().dispatch_request()
+        except DBAPIError as exc:
+            if not exc.connection_invalidated or request.method not in ("GET", "HEAD"):
+                raise
+            self.logger.warning("database connection lost during %s; trying again", request.path)
+            db.session.rollback()
+            return super().dispatch_request()
 
 
 def configure_engine(app: Flask) -> None:

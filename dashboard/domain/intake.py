@@ -13,7 +13,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from .workflow import Confidentiality
@@ -21,6 +21,9 @@ from .workflow import Confidentiality
 # Province of DKI Jakarta, Kepulauan Seribu included.
 JAKARTA_BBOX = (-6.40, 106.30, -5.10, 107.05)  # min_lat, min_lon, max_lat, max_lon
 CLOCK_SKEW = timedelta(minutes=10)
+# No report is older than Jakarta's complaint system (CRM and Qlue reports began in 2015):
+# an older reported_at is a channel's bug or a forgery, and would skew every age and SLA.
+EARLIEST_REPORTED_AT = datetime(2015, 1, 1, tzinfo=timezone(timedelta(hours=7)))
 MAX_DESCRIPTION = 5000
 MIN_DESCRIPTION = 10
 KNOWN_FIELDS = {
@@ -132,15 +135,22 @@ def _number(payload: dict[str, Any], key: str, errors: dict[str, str]) -> float 
     if isinstance(value, bool) or not isinstance(value, int | float):
         errors[key] = "harus berupa angka (must be a number)"
         return None
-    if value != value or value in (float("inf"), float("-inf")):
+    try:
+        number = float(value)  # an integer of hundreds of digits has no float
+    except OverflowError:
+        number = float("inf")
+    if number != number or number in (float("inf"), float("-inf")):
         errors[key] = "harus berupa angka hingga (must be finite)"
         return None
-    return float(value)
+    return number
 
 
 def parse_datetime(value: Any) -> datetime:
     if not isinstance(value, str):
         raise ValueError("harus berupa teks ISO 8601 (must be an ISO 8601 string)")
+    if has_unsafe_characters(value):
+        # CPython's parser stops at a NUL: "…+07:00\x00junk" would read as a date.
+        raise ValueError("berisi karakter kontrol (contains control or invalid characters)")
     try:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
@@ -256,6 +266,11 @@ def parse_report(
         else:
             if reported_at > now + CLOCK_SKEW:
                 errors["reported_at"] = "tidak boleh di masa depan (must not be in the future)"
+            elif reported_at < EARLIEST_REPORTED_AT:
+                errors["reported_at"] = (
+                    "tidak boleh sebelum 2015-01-01 WIB "
+                    "(must not be before 2015-01-01, Jakarta time)"
+                )
     reporter = parse_reporter(payload.get("reporter"), errors)
     photos = _photos(payload.get("photos"), errors, max_photos)
     if errors:

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from ..domain import kpis
+from ..domain.inputs import InvalidNumber, parse_id
 from ..domain.workflow import Actor, Status
 from ..extensions import db
 from ..models import Category, Channel, Ticket
@@ -1099,8 +1100,12 @@ def parse_scope_arg(raw: str) -> tuple[str, int | None]:
     if raw == "province":
         return "province", None
     kind, _, ident = raw.partition(":")
-    if kind in ("kota", "kecamatan", "unit") and ident.isdigit():
-        return kind, int(ident)
+    try:
+        number = parse_id(ident, "scope")
+    except InvalidNumber:
+        number = None
+    if kind in ("kota", "kecamatan", "unit") and number is not None:
+        return kind, number
     raise kq.KpiInputError(
         f"parameter 'scope' tidak valid: {raw!r} "
         "(pakai province, kota:<id>, kecamatan:<id> atau unit:<id>)"

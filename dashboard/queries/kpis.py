@@ -27,6 +27,7 @@ from sqlalchemy import (
 )
 
 from ..domain import kpis, sla
+from ..domain.inputs import InvalidDay, parse_day
 from ..domain.workflow import Actor
 from ..extensions import db
 from ..models import (
@@ -97,17 +98,10 @@ class Period:
         if not raw_from and not raw_to:
             return cls.last_days(today)
         try:
-            end = date.fromisoformat(raw_to) if raw_to else today
-        except ValueError:
-            raise KpiInputError(
-                f"tanggal 'to' tidak valid: {raw_to!r} (pakai YYYY-MM-DD)"
-            ) from None
-        try:
-            start = date.fromisoformat(raw_from) if raw_from else end - timedelta(DEFAULT_DAYS - 1)
-        except ValueError:
-            raise KpiInputError(
-                f"tanggal 'from' tidak valid: {raw_from!r} (pakai YYYY-MM-DD)"
-            ) from None
+            end = parse_day(raw_to, "to") or today
+            start = parse_day(raw_from, "from") or end - timedelta(DEFAULT_DAYS - 1)
+        except InvalidDay as exc:
+            raise KpiInputError(str(exc)) from None
         if start > end:
             raise KpiInputError("tanggal 'from' harus sebelum atau sama dengan 'to'")
         if (end - start).days + 1 > MAX_DAYS:

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from ..domain.inputs import MAX_PAGE, InvalidDay, InvalidNumber, parse_day, parse_id
 from ..domain.kpis import day_start
 from ..extensions import db
 from ..models import ReporterAccess, Ticket, User
@@ -29,26 +30,36 @@ class AccessFilters:
         errors: dict[str, str] = {}
 
         def day(name: str) -> date | None:
-            raw = (args.get(name) or "").strip()
-            if not raw:
-                return None
             try:
-                return date.fromisoformat(raw)
-            except ValueError:
-                errors[name] = f"tanggal tidak valid: {raw!r} (pakai YYYY-MM-DD)"
+                return parse_day(args.get(name), name)
+            except InvalidDay as exc:
+                errors[name] = str(exc)
                 return None
 
+        def number(name: str) -> int | None:
+            try:
+                return parse_id(args.get(name), name)
+            except InvalidNumber as exc:
+                errors[name] = str(exc)
+                return None
+
+        user = number("user")
         try:
-            user = int(args["user"]) if args.get("user") else None
-        except ValueError:
-            errors["user"] = "bukan nomor pengguna"
-            user = None
-        try:
-            page = max(1, int(args.get("page", 1)))
-        except ValueError:
-            page = 1
+            page = parse_id(args.get("page"), "page", maximum=MAX_PAGE) or 1
+        except InvalidNumber as exc:
+            errors["page"], page = str(exc), 1
         tracking = (args.get("tracking") or "").strip().upper() or None
         return cls(user, tracking, day("from"), day("to"), page), errors
+
+    def args(self) -> dict[str, str | int]:
+        """The filters as query arguments, for links that keep them."""
+        values = {
+            "user": self.user,
+            "tracking": self.tracking,
+            "from": self.start.isoformat() if self.start else None,
+            "to": self.end.isoformat() if self.end else None,
+        }
+        return {k: v for k, v in values.items() if v is not None}
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,12 @@ class Filters:
             page=page,
         )
 
+    def args(self, **changes: Any) -> dict[str, Any]:
+        """Query-string arguments for links that keep the filters (pagination)."""
+        out = {"status": self.status, "category": self.category, "q": self.q, "page": self.page}
+        out.update(changes)
+        return {k: v for k, v in out.items() if v not in (None, "", 1)}
+
 
 @dataclass(frozen=True)
 class Page:

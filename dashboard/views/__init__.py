@@ -5,14 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask import Flask, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from ..clock import to_jakarta
+from ..domain.intake import has_unsafe_characters
 from ..domain.workflow import Status
 from ..services.errors import Conflict, InvalidInput, InvalidTransition, NotFound, NotPermitted
 from .htmx import is_htmx
 
+RETRY_AFTER_SECONDS = 5  # a restarted or failed-over database is back within seconds
 MONTHS_ID = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 
 
@@ -55,7 +58,7 @@ def duration(minutes: int | None) -> str:
 
 
 def register_views(app: Flask) -> None:
-    from ..extensions import login_manager
+    from ..extensions import db, login_manager
     from ..live.sockets import register_socket_handlers
     from ..models import User
     from . import admin, api, auth, board, kpi, open311, portal, public, tickets, validation
@@ -95,6 +98,22 @@ def register_views(app: Flask) -> None:
 
     def _wants_json() -> bool:
         return request.path.startswith("/api/")
+
+    @app.before_request
+    def refuse_control_characters() -> Any:
+        """A control character in a URL (``?q=%00``, ``/t/JKT-%00``) names nothing, and
+        PostgreSQL cannot even compare text holding NUL (a 500): in the path a 404, in the
+        query a 400, before any query. The APIs and the portal check their own arguments
+        in their own formats; log-in drops a bad ``next=`` and goes to the default page."""
+        if request.blueprint in ("api", "open311", "portal", "auth"):
+            return None
+        path_values = [v for v in (request.view_args or {}).values() if isinstance(v, str)]
+        if any(has_unsafe_characters(v) for v in path_values):
+            abort(404)
+        if any(has_unsafe_characters(v) for v in [*request.args.keys(), *request.args.values()]):
+            message = "Alamat berisi karakter kontrol (the URL contains control characters)."
+            return render_template("errors/400.html", message=message), 400
+        return None
 
     @app.errorhandler(NotFound)
     def not_found(exc: NotFound) -> Any:
@@ -138,6 +157,40 @@ def register_views(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError) -> Any:
         return _domain_error("Sesi formulir kedaluwarsa; muat ulang halaman.", 400)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(DBAPIError)
+    def database_unavailable(exc: DBAPIError) -> Any:
+        """The database went away under this request (a restart, a killed connection, a
+        failover): 503 with Retry-After in the path's own format, never a 500. The pool
+        checks each connection before use, so the next request gets a live one."""
+        if not isinstance(exc, OperationalError) and not exc.connection_invalidated:
+            raise exc  # a query bug, not an outage: it stays a 500
+        app.logger.warning(
+            "database unavailable during %s %s: %s",
+            request.method,
+            request.path,
+            str(exc.orig or exc).splitlines()[0][:200],
+        )
+        try:
+            db.session.rollback()
+        except DBAPIError:
+            db.session.close()
+        message = "Basis data sementara tidak tersedia; coba lagi sebentar lagi."
+        if request.path.startswith("/open311/"):
+            response = open311.error_response(
+                "json" if request.path.endswith(".json") else "xml",
+                503,
+                [f"{message} (database temporarily unavailable; retry shortly)"],
+            )
+        elif _wants_json():
+            response = jsonify(error="unavailable", message=message)
+            response.status_code = 503
+        else:
+            response = app.make_response((render_template("errors/503.html"), 503))
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
     @app.errorhandler(413)
     def too_large(_exc: Exception) -> Any:

@@ -33,9 +33,12 @@ def access_log() -> Any:
     """Who opened which reporter's identity, when and why (append-only)."""
     _require_admin()
     filters, errors = q.AccessFilters.from_args(request.args)
-    if not errors and request.args.get("export") in exports.FORMATS:
+    fmt = (request.args.get("export") or "").strip().lower()
+    if fmt and fmt not in exports.FORMATS:
+        errors["export"] = f"format unduhan tidak dikenal: {fmt[:30]!r}; pilih csv atau xlsx"
+    if not errors and fmt:
         everything, _ = q.access_log(filters, whole=True)
-        return exports.response(q.access_table(everything), request.args["export"])
+        return exports.response(q.access_table(everything), fmt)
     rows, total = q.access_log(filters) if not errors else ([], 0)
     page = render_template(
         "admin/access_log.html",

@@ -7,7 +7,6 @@ name the field: ``{"error": ..., "message": ..., "fields": {name: why}}``.
 from __future__ import annotations
 
 import hashlib
-import json
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from .. import clock
+from ..domain import jsonbody
 from ..domain.intake import InvalidReport, has_unsafe_characters, parse_report, payload_hash
 from ..domain.tracking import normalise_tracking
 from ..domain.workflow import Actor
@@ -27,6 +27,8 @@ from ..services.errors import InvalidInput
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # API clients authenticate with a key, not a session cookie
+# A rating is three short fields: a comment of 2,000 characters, escaped, fits many times.
+RATING_MAX_BYTES = 64 * 1024
 
 
 def _error(status: int, error: str, message: str, fields: dict[str, str] | None = None) -> Any:
@@ -88,9 +90,9 @@ def create_ticket() -> Any:
     if not request.is_json:
         return _error(415, "unsupported_media_type", "Content-Type harus application/json.")
     try:
-        payload = json.loads(request.get_data(cache=False) or b"null")
-    except (ValueError, UnicodeDecodeError):
-        return _error(400, "invalid_json", "Body bukan JSON yang sah (malformed JSON).")
+        payload = jsonbody.load(request.get_data(cache=False) or b"null")
+    except jsonbody.InvalidJson as exc:
+        return _error(400, "invalid_json", f"Body bukan JSON yang sah: {exc}")
     now = clock.now()
     try:
         report = parse_report(payload, now=now, max_photos=current_app.config["MAX_PHOTOS"])
@@ -141,7 +143,12 @@ def rate_ticket(tracking: str) -> Any:
     channel = accounts.channel_for_key(request.headers.get("X-API-Key"))
     if channel is None:
         return _error(401, "unauthorized", "X-API-Key tidak ada atau tidak berlaku.")
-    payload = request.get_json(silent=True)
+    if request.content_length is not None and request.content_length > RATING_MAX_BYTES:
+        return _error(413, "too_large", f"Body lebih dari {RATING_MAX_BYTES} byte.")
+    try:
+        payload = jsonbody.load(request.get_data(cache=False)) if request.is_json else None
+    except jsonbody.InvalidJson as exc:
+        return _error(400, "invalid_json", f"Body bukan JSON yang sah: {exc}")
     errors: dict[str, str] = {}
     if not isinstance(payload, dict):
         return _error(400, "invalid_json", "Body harus objek JSON.")

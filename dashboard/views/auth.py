@@ -33,7 +33,12 @@ class LoginForm(FlaskForm):
 
 
 def _safe_next(target: str | None) -> str | None:
-    if not target:
+    """A path on this site to go to after log-in, or None for the default page."""
+    if not target or len(target) > 2000:
+        return None
+    if any(ord(c) <= 0x20 or 0x7F <= ord(c) <= 0x9F for c in target):
+        # Control characters and spaces: CR/LF would split the Location header, and
+        # browsers drop tabs and newlines from URLs ("/\t/host" would be "//host").
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

@@ -17,6 +17,7 @@ from flask.wrappers import Response
 from flask_login import current_user, login_required
 
 from .. import clock
+from ..domain.inputs import InvalidNumber, parse_id
 from ..domain.workflow import Role
 from ..live.sockets import revoke_wall
 from ..queries import board as q
@@ -190,16 +191,18 @@ def tokens() -> Any:
         action = request.form.get("action")
         if action == "revoke":
             try:
-                token_id = int(request.form.get("token_id", ""))
-            except ValueError:
+                token_id = parse_id(request.form.get("token_id"), "token_id")
+            except InvalidNumber:
+                token_id = None
+            if token_id is None:
                 abort(404)
             wall = walls.revoke_wall_token(token_id, actor=actor, now=clock.now())
             revoke_wall(wall.id)
         elif action == "issue":
             kota_raw = request.form.get("kota_id") or ""
             try:
-                kota_id = int(kota_raw) if kota_raw else None
-            except ValueError:
+                kota_id = parse_id(kota_raw, "kota_id")
+            except InvalidNumber:
                 kota_id = -1
             try:
                 issued = walls.issue_wall_token(

@@ -22,6 +22,7 @@ from flask_login import current_user, login_required
 
 from .. import clock
 from ..domain import kpis
+from ..domain.inputs import MAX_ID, MAX_PAGE, InvalidNumber, parse_id
 from ..domain.workflow import Actor, Role
 from ..queries import kpi_tables as kt
 from ..queries import kpis as kq
@@ -50,13 +51,11 @@ def _visible(find: Callable[[], T]) -> T:
         abort(404)
 
 
-def _int_arg(name: str) -> int | None:
-    raw = (request.args.get(name) or "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit():
-        raise kq.KpiInputError(f"parameter {name!r} harus berupa angka id: {raw!r}")
-    return int(raw)
+def _int_arg(name: str, maximum: int = MAX_ID) -> int | None:
+    try:
+        return parse_id(request.args.get(name), name, maximum=maximum)
+    except InvalidNumber as exc:
+        raise kq.KpiInputError(str(exc)) from None
 
 
 def _export(book: kt.Book) -> Response | None:
@@ -84,9 +83,15 @@ def _quick_ranges(now: Any) -> list[tuple[str, dict[str, str]]]:
     ]
 
 
+# Names ``url_for`` reads itself (and the unit page's path argument): never passed on.
+_NOT_PASSED_ON = frozenset(
+    {"export", "table", "page", "endpoint", "unit_id", "_anchor", "_method", "_scheme", "_external"}
+)
+
+
 def _page_args(**extra: Any) -> dict[str, Any]:
     """The current query arguments (minus export/paging), for links that keep them."""
-    args = {k: v for k, v in request.args.items() if k not in ("export", "table", "page")}
+    args = {k: v for k, v in request.args.items() if k not in _NOT_PASSED_ON}
     args.update({k: v for k, v in extra.items() if v is not None})
     return args
 
@@ -287,7 +292,7 @@ def tickets() -> Response:
     download = _export(book)
     if download is not None:
         return download
-    page = book.page(_int_arg("page") or 1)
+    page = book.page(_int_arg("page", MAX_PAGE) or 1)
     return render_page_or_partial(
         "kpi/tickets.html",
         "kpi/_tickets.html",

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from .. import clock
 from ..cache import TTLCache
 from ..domain import kpis
+from ..domain.inputs import FIRST_DAY, LAST_DAY, InvalidNumber, parse_id
 from ..domain.tracking import parse_tracking
 from ..extensions import limiter
 from ..i18n import current_language
@@ -36,7 +37,6 @@ bp = Blueprint("portal", __name__, url_prefix="/portal")
 
 PERIODS = ("30", "year")
 FILTER_ARGS = ("kota", "kecamatan", "kategori", "status", "dari", "sampai")
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)  # the dates a filter may name
 LATEST_ON_LANDING = 6
 
 
@@ -134,11 +134,13 @@ class BadFilter(ValueError):
 
 def _id_arg(name: str, label: str, allowed: dict[int, str]) -> int | None:
     raw = (request.args.get(name) or "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit() or int(raw) not in allowed:
-        raise BadFilter(_("%(what)s tidak dikenal: %(value)s", what=label, value=raw))
-    return int(raw)
+    try:
+        number = parse_id(raw, name)
+    except InvalidNumber:
+        number = 0
+    if number is not None and number not in allowed:
+        raise BadFilter(_("%(what)s tidak dikenal: %(value)s", what=label, value=raw[:40]))
+    return number
 
 
 def _date_arg(name: str, label: str) -> date | None:
@@ -192,9 +194,15 @@ def parse_filters(options: pq.Options) -> pq.ListFilters:
     if start is not None and end is not None and start > end:
         raise BadFilter(_("Tanggal awal harus sebelum atau sama dengan tanggal akhir."))
     raw_page = (request.args.get("halaman") or "1").strip()
-    if not raw_page.isdigit() or not 1 <= int(raw_page) <= 100_000:
-        raise BadFilter(_("%(what)s tidak valid: %(value)s", what=_("Halaman"), value=raw_page))
-    return pq.ListFilters(kota_id, kecamatan_id, category, stage, start, end, int(raw_page))
+    try:
+        page = parse_id(raw_page, "halaman", maximum=100_000) or 0
+    except InvalidNumber:
+        page = 0
+    if not page:
+        raise BadFilter(
+            _("%(what)s tidak valid: %(value)s", what=_("Halaman"), value=raw_page[:40])
+        )
+    return pq.ListFilters(kota_id, kecamatan_id, category, stage, start, end, page)
 
 
 # --- Pages ------------------------------------------------------------------------------

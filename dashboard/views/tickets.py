@@ -35,6 +35,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from .. import clock, disclosure
 from ..domain import workflow as wf
+from ..domain.inputs import InvalidNumber, parse_id
 from ..domain.intake import InvalidReport, parse_report
 from ..live.publisher import publish
 from ..queries import receipts
@@ -139,9 +140,19 @@ def _form_date(name: str) -> datetime:
 
 def _form_int(name: str) -> int:
     try:
-        return int(request.form[name])
-    except (KeyError, ValueError):
-        raise InvalidInput({name: "pilih salah satu"}) from None
+        number = parse_id(request.form.get(name), name)
+    except InvalidNumber:
+        number = None
+    if number is None:
+        raise InvalidInput({name: "pilih salah satu"})
+    return number
+
+
+def _form_ints(name: str) -> list[int]:
+    try:
+        return [n for v in request.form.getlist(name) if (n := parse_id(v, name)) is not None]
+    except InvalidNumber:
+        raise InvalidInput({name: "pilih dari daftar"}) from None
 
 
 @bp.route("/tickets/<int:ticket_id>/<action>", methods=["POST"])
@@ -160,7 +171,7 @@ def act(ticket_id: int, action: str) -> Any:
         case "hand-back":
             svc.hand_back(ticket_id, reason=_form_text("reason"), **common)
         case "coordinate":
-            ids = [int(v) for v in request.form.getlist("unit_ids") if v.isascii() and v.isdigit()]
+            ids = _form_ints("unit_ids")
             svc.coordinate(ticket_id, unit_ids=ids, note=_form_text("note"), **common)
         case "ews":
             svc.set_ews(

@@ -10,7 +10,8 @@ same schema), and afterwards nothing malformed may be stored.
 For the generated requests to reach past the first check at all, the fuzz
 narrows a few fields of the documents it loads to values this test world has
 (the channel's key, its category codes and kelurahan, the tracking numbers of
-a few seeded tickets, plus one unknown value each); the served documents are
+a few seeded tickets, plus one unknown value each; and reports' dates, which may
+not be older than 2015); the served documents are
 not changed. Budget: 20 valid and 20 invalid requests per operation (10 valid
 for an XML twin of a JSON resource); about 25 s for both APIs on both engines.
 """
@@ -53,6 +54,8 @@ from tests.http.helpers import (
     xml_to_structure,
 )
 
+# Moments a report may carry on the fuzz's day (T0 + 6 h): the earliest allowed, and recent ones.
+REPORTED_AT = ["2015-01-01T00:00:00+07:00", "2026-11-02T07:30:00+07:00", "2026-11-02T06:00:00Z"]
 EXAMPLES_PER_OPERATION = 20  # per generation mode (valid, invalid data); the XML twins 10
 CHECKS = [
     not_a_server_error,
@@ -203,6 +206,8 @@ def narrow_ingest(codes: list[str], trackings: list[str]) -> Callable[[dict], No
         report["channel"]["enum"] = ["jaki"]
         report["category"]["enum"] = codes
         report["external_id"]["pattern"] = "^[A-Za-z0-9-]{1,40}$"
+        # Generated date-times cluster around 2000; a report may not be older than 2015.
+        report["reported_at"] = {"type": "string", "enum": REPORTED_AT}
 
     return narrow
 
