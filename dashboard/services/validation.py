@@ -127,21 +127,7 @@ def rate_with_token(
         assert used is not None
         used.used_at = now
 
-    event = act(
-        ticket_id,
-        wf.Rate(
-            rating=rating,
-            fixed=fixed,
-            comment=comment,
-            threshold=current_app.config["RATING_THRESHOLD"],
-        ),
-        actor=Actor.reporter(ticket_id),
-        now=now,
-        publish=publish,
-        also=also,
-    )
-    after_rating(event, now=now, publish=publish)
-    return event
+    return _rate(ticket_id, Actor.reporter(ticket_id), rating, fixed, comment, now, publish, also)
 
 
 def rate_by_channel(
@@ -155,6 +141,22 @@ def rate_by_channel(
     publish: Publish,
 ) -> ev.TicketEvent:
     """A channel forwards its user's rating (only for tickets it delivered)."""
+    record = _record_rating("channel", rating, fixed, comment, now)
+    actor = Actor.channel(channel_code)
+    return _rate(ticket_id, actor, rating, fixed, comment, now, publish, record)
+
+
+def _rate(
+    ticket_id: int,
+    actor: Actor,
+    rating: int,
+    fixed: bool,
+    comment: str,
+    now: datetime,
+    publish: Publish,
+    also: Callable[[Ticket, ev.TicketEvent], None],
+) -> ev.TicketEvent:
+    """Record a rating (with its own rows, ``also``), then follow a low one up at once."""
     event = act(
         ticket_id,
         wf.Rate(
@@ -163,10 +165,10 @@ def rate_by_channel(
             comment=comment,
             threshold=current_app.config["RATING_THRESHOLD"],
         ),
-        actor=Actor.channel(channel_code),
+        actor=actor,
         now=now,
         publish=publish,
-        also=_record_rating("channel", rating, fixed, comment, now),
+        also=also,
     )
     after_rating(event, now=now, publish=publish)
     return event
