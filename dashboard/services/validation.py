@@ -86,17 +86,15 @@ def _record_rating(
     source: str, rating: int, fixed: bool, comment: str, now: datetime
 ) -> Callable[[Ticket, ev.TicketEvent], None]:
     def also(ticket: Ticket, event: ev.TicketEvent) -> None:
-        from .. import disclosure
-
-        text = comment.strip()
         db.session.add(
             Rating(
                 ticket_id=ticket.id,
                 rating=rating,
                 fixed=fixed,
-                comment=text,
-                # Redacted now, while the reporter's own name and contact are known.
-                public_comment=disclosure.public_copy(ticket, text),
+                comment=comment.strip(),
+                # The event's note: the comment as act() redacted it, with the
+                # reporter's own name and contact (read once, for both).
+                public_comment=event.note,
                 source=source,
                 completion_at=ticket.completed_at,
                 at=now,
