@@ -16,9 +16,10 @@ from flask import current_app
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from .. import disclosure
 from ..database import begin_write
 from ..domain import events as ev
-from ..domain import redaction, routing, sla
+from ..domain import routing, sla
 from ..domain.intake import ReportInput
 from ..domain.tracking import make_tracking
 from ..domain.workflow import Actor, Status
@@ -159,8 +160,8 @@ def receive_report(
     reporter_hash = contact_hash(r.name, r.phone, r.email) if keeps_identity else None
     # What the portal and Open311 may show, masked while the reporter's own
     # details are at hand (public pages never read the reporter row).
-    public_description = redaction.redact(
-        report.description, names=[r.name], extra=[r.phone, r.email]
+    public_description = disclosure.redacted(
+        report.description, disclosure.Identity(r.name, r.phone, r.email)
     )
     photos = clean_photos(report.photos) if report.photos else []
     # An earlier completion of the same problem (a read, so before the lock too).
