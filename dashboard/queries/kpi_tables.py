@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from functools import cached_property
 from typing import Any
 
 from sqlalchemy import func, select
 
+from .. import formatting as fmt
 from ..domain import kpis
 from ..domain.inputs import InvalidNumber, parse_id
 from ..domain.workflow import Actor, Status
@@ -29,7 +30,6 @@ from ..models import Category, Channel, Ticket
 from ..scope import kpi_unit_visible
 from . import kpis as kq
 
-MONTHS_ID = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
 TICKETS_PER_PAGE = 50
 # An export is built in memory; past this many rows, narrow the period instead.
 EXPORT_MAX_ROWS = 50_000
@@ -146,92 +146,6 @@ class Table:
         return f"pantau_{self.name}_{self.slug}" if self.slug else f"pantau_{self.name}"
 
 
-# --- Display (the page's text for a value; exports write the value itself) ----------------
-
-
-def number(x: float, decimals: int = 0) -> str:
-    """Indonesian digits: 20.000 and 33,3."""
-    text = f"{x:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-
-
-def _signed(x: float, decimals: int) -> str:
-    if round(x, decimals) == 0:
-        return number(0, decimals)
-    return ("+" if x > 0 else "−") + number(abs(x), decimals)
-
-
-def day_label(day: date) -> str:
-    return f"{day.day} {MONTHS_ID[day.month - 1]} {day.year}"
-
-
-def period_label(period: kq.Period) -> str:
-    if period.start == period.end:
-        return day_label(period.start)
-    return f"{day_label(period.start)} – {day_label(period.end)}"
-
-
-def wib_datetime(at: datetime) -> datetime:
-    """An aware instant as naive Jakarta wall time (spreadsheets know no zones)."""
-    return at.astimezone(kpis.WIB).replace(tzinfo=None)
-
-
-def duration_text(hours: float) -> str:
-    minutes = int(round(hours * 60))
-    days, rest = divmod(minutes, 24 * 60)
-    h, m = divmod(rest, 60)
-    parts = [f"{days} hari"] if days else []
-    if h:
-        parts.append(f"{h} jam")
-    if m and not days:
-        parts.append(f"{m} menit")
-    return " ".join(parts) or "0 menit"
-
-
-def display(value: Any, kind: str) -> str:
-    """The text a KPI page shows for a table value of a given kind."""
-    if value is None:
-        return "baru" if kind == "rank_change" else "—"
-    match kind:
-        case "int":
-            return number(value)
-        case "pct":
-            return f"{number(value * 100, 1)} %"
-        case "hours":
-            return f"{number(value, 1)} jam"
-        case "duration":
-            return duration_text(value)
-        case "rating" | "scale4" | "score" | "weight":
-            return number(value, 2)
-        case "date":
-            return day_label(value)
-        case "datetime":
-            local = wib_datetime(value)
-            return f"{day_label(local.date())} {local:%H:%M} WIB"
-        case "delta_int":
-            return _signed(value, 0)
-        case "delta_pp":
-            return f"{_signed(value * 100, 1)} poin"
-        case "delta_hours":
-            return f"{_signed(value, 1)} jam"
-        case "delta_num":
-            return _signed(value, 2)
-        case "status":
-            return status_text(value)
-        case "rank_change":
-            if value == 0:
-                return "= tetap"
-            return f"▲ naik {value}" if value > 0 else f"▼ turun {-value}"
-    return str(value)
-
-
-def status_text(code: str) -> str:
-    try:
-        return Status(code).label
-    except ValueError:
-        return code
-
-
 def trend_of(value: Any, kind: str, better: str | None) -> str:
     """'good' / 'bad' / 'flat' / '' for a change, given which direction is better."""
     if value is None or not kind.startswith("delta_"):
@@ -258,7 +172,7 @@ def scope_slug(scope: kq.Scope, o: kq.Org) -> str:
 
 
 def _subtitle(scope_label: str, period: kq.Period) -> str:
-    return f"{scope_label} · {period_label(period)}"
+    return f"{scope_label} · {fmt.window(period)}"
 
 
 def _slug(scope: kq.Scope, o: kq.Org, period: kq.Period) -> str:
@@ -328,7 +242,7 @@ HERO_METRICS: tuple[str, ...] = (
 
 
 def _of(num: int, den: int) -> str:
-    return f"{number(num)} dari {number(den)}"
+    return f"{fmt.number(num)} dari {fmt.number(den)}"
 
 
 def _grade_text(f: kpis.Figures) -> str | None:
@@ -470,8 +384,8 @@ def metrics(f: kpis.Figures, p: kpis.Figures, backlog_now: int) -> list[Metric]:
             p.mean_rating,
             None,
             "up",
-            f"{number(f.rated)} penilaian",
-            f"{number(p.rated)} penilaian",
+            f"{fmt.number(f.rated)} penilaian",
+            f"{fmt.number(p.rated)} penilaian",
             group="quality",
         ),
         Metric(
@@ -524,7 +438,7 @@ def metrics_table(items: Sequence[Metric], scope: kq.Scope, period: kq.Period, o
         (
             Column("label", "Angka"),
             Column("value", "Periode ini"),
-            Column("previous", f"Periode sebelumnya ({period_label(prev)})"),
+            Column("previous", f"Periode sebelumnya ({fmt.window(prev)})"),
             Column("change", "Perubahan"),
         ),
         rows,
@@ -568,11 +482,11 @@ def backlog_table(b: kq.Backlog, scope: kq.Scope, now: datetime, o: kq.Org) -> T
         for s in b.statuses
     ]
     rows.append(TableRow(("Jumlah", *(b.by_age(age) for age in b.ages), b.total)))
-    stamp = wib_datetime(now)
+    stamp = fmt.wall_time(now)
     return Table(
         "backlog",
         "Tiket terbuka menurut status dan umur",
-        f"{scope.label} · keadaan {display(now, 'datetime')}",
+        f"{scope.label} · keadaan {fmt.figure(now, 'datetime')}",
         columns,
         rows,
         note="Umur dihitung dari saat tiket diterima Pantau.",
@@ -643,16 +557,16 @@ def channel_note(row_rate: float | None, overall: float | None, received: int) -
     if row_rate is None:
         return "belum ada data respons"
     if overall is not None and row_rate < overall - NEGLECT_GAP:
-        return f"▼ respons {number((overall - row_rate) * 100, 1)} poin di bawah rata-rata"
+        return f"▼ respons {fmt.number((overall - row_rate) * 100, 1)} poin di bawah rata-rata"
     return ""
 
 
 def late_table(late: Sequence[kq.LateTicket], scope: kq.Scope, now: datetime, o: kq.Org) -> Table:
-    stamp = wib_datetime(now)
+    stamp = fmt.wall_time(now)
     return Table(
         "worst_late",
         "Tiket terbuka paling lama melewati tenggat",
-        f"{scope.label} · keadaan {display(now, 'datetime')}",
+        f"{scope.label} · keadaan {fmt.figure(now, 'datetime')}",
         (
             Column("tracking", "No. tiket", link="ticket"),
             Column("category", "Kategori"),
@@ -847,8 +761,8 @@ class SummaryBook(Book):
             drill=self._dim_drill("channel"),
             note_for=lambda r: channel_note(r.figures.response_rate, overall, r.figures.received),
             note=f"Kanal ditandai ▼ bila respons ≤ 6 jam-nya lebih dari "
-            f"{number(NEGLECT_GAP * 100)} poin di bawah rata-rata "
-            f"({display(overall, 'pct')}).",
+            f"{fmt.number(NEGLECT_GAP * 100)} poin di bawah rata-rata "
+            f"({fmt.figure(overall, 'pct')}).",
         )
 
     @cached_property
@@ -915,7 +829,7 @@ class UnitBook(SummaryBook):
                     )
                 )
             rows.append(TableRow(("Skor", None, None, None, None, sc.total)))
-            subtitle = f"{self.scope.label} · {period_label(info.window)} (30 hari bergulir)"
+            subtitle = f"{self.scope.label} · {fmt.window(info.window)} (30 hari bergulir)"
             slug = f"{slug}_{info.window.start.isoformat()}_{info.window.end.isoformat()}"
         return Table(
             "score",
@@ -966,7 +880,7 @@ class RankingBook(Book):
     @property
     def subtitle(self) -> str:
         where = f"{self.data.label}" + (f" di {self.kota_label}" if self.kota_label else "")
-        return f"{where} · {period_label(self.data.window)} (30 hari bergulir)"
+        return f"{where} · {fmt.window(self.data.window)} (30 hari bergulir)"
 
     @property
     def slug(self) -> str:
@@ -996,7 +910,10 @@ class RankingBook(Book):
             Column("unit", "Unit", link="unit"),
             Column("kota", "Wilayah"),
             Column("volume", "Volume", "int"),
-            *(Column(f"term_{t.key}", f"{t.label} (×{number(t.weight, 2)})", "pct") for t in terms),
+            *(
+                Column(f"term_{t.key}", f"{t.label} (×{fmt.number(t.weight, 2)})", "pct")
+                for t in terms
+            ),
             Column("score", "Skor", "score"),
             Column("grade", "Nilai"),
             Column("prev_score", "Skor lalu", "score"),
@@ -1038,7 +955,7 @@ class RankingBook(Book):
             columns,
             rows,
             note="'Lalu': jendela 30 hari sebelumnya ("
-            + period_label(self.data.previous_window)
+            + fmt.window(self.data.previous_window)
             + "). Nilai bertanda 'nilai provinsi': unit belum punya data untuk istilah itu.",
             slug=self.slug,
         )
@@ -1079,7 +996,7 @@ class RankingBook(Book):
         return Table(
             "province_terms",
             "Nilai provinsi tiap istilah",
-            f"Provinsi DKI Jakarta · {period_label(self.data.window)}",
+            f"Provinsi DKI Jakarta · {fmt.window(self.data.window)}",
             (
                 Column("term", "Istilah"),
                 Column("weight", "Bobot", "weight"),
@@ -1222,7 +1139,7 @@ class TicketBook(Book):
         total = self.count()
         if total > EXPORT_MAX_ROWS:
             raise kq.KpiInputError(
-                f"terlalu banyak tiket untuk diunduh ({number(total)}; paling banyak "
-                f"{number(EXPORT_MAX_ROWS)}): persempit periode atau pilih kategori/kanal"
+                f"terlalu banyak tiket untuk diunduh ({fmt.number(total)}; paling banyak "
+                f"{fmt.number(EXPORT_MAX_ROWS)}): persempit periode atau pilih kategori/kanal"
             )
         return self._table(list(db.session.scalars(self.stmt)))

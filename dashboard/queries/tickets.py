@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from ..clock import to_jakarta
+from .. import formatting as fmt
 from ..disclosure import descriptions_of
 from ..domain.workflow import Actor, Confidentiality, Status
 from ..extensions import db
@@ -221,35 +221,11 @@ def public_stage(status: Status, reopen_confirmed: bool) -> str:
 
 # --- the public timeline -------------------------------------------------------------
 
-MONTHS_FULL_ID = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
-
 PUBLIC_REVIEW_REASONS = {
     "low_rating": "penilaian pelapor rendah",
     "sample": "terpilih dalam sampel pemeriksaan mingguan",
     "repeat_report": "masalah yang sama dilaporkan lagi",
 }
-
-
-def _tanggal(iso: object) -> str:
-    """'15 Desember 2026' (Jakarta date) from a stored ISO timestamp."""
-    if not isinstance(iso, str):
-        return "—"
-    local = to_jakarta(datetime.fromisoformat(iso))
-    assert local is not None
-    return f"{local.day} {MONTHS_FULL_ID[local.month - 1]} {local.year}"
 
 
 def public_timeline(ticket_id: int) -> list[dict[str, Any]]:
@@ -362,7 +338,7 @@ def public_timeline(ticket_id: int) -> list[dict[str, Any]]:
                     kind,
                     at,
                     f"{unit or 'Unit'} menetapkan estimasi waktu selesai (EWS): "
-                    f"{_tanggal(data.get('ews_at'))}.",
+                    f"{fmt.wib_day_long(data.get('ews_at'))}.",
                     unit,
                 )
             case "completed":
@@ -396,7 +372,7 @@ def public_timeline(ticket_id: int) -> list[dict[str, Any]]:
                     kind,
                     at,
                     f"{validator} membuka kembali laporan: {unit or 'unit'} harus mengerjakan "
-                    f"ulang paling lambat {_tanggal(data.get('redo_due_at'))}.",
+                    f"ulang paling lambat {fmt.wib_day_long(data.get('redo_due_at'))}.",
                     body,
                 )
             case "rejected":

@@ -2,59 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import Flask, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from ..clock import to_jakarta
+from .. import formatting
 from ..domain.intake import has_unsafe_characters
-from ..domain.workflow import Status
 from ..services.errors import Conflict, InvalidInput, InvalidTransition, NotFound, NotPermitted
 from .htmx import is_htmx
 
 RETRY_AFTER_SECONDS = 5  # a restarted or failed-over database is back within seconds
-MONTHS_ID = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
-
-
-def wib(value: Any, with_time: bool = True) -> str:
-    """An aware datetime as Jakarta time, e.g. '23 Nov 2026 21:05 WIB'."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    local = to_jakarta(value)
-    if local is None:
-        return "—"
-    date = f"{local.day} {MONTHS_ID[local.month - 1]} {local.year}"
-    return f"{date} {local:%H:%M} WIB" if with_time else date
-
-
-def status_label(code: str | None) -> str:
-    """'in_progress' -> 'Proses'."""
-    if not code:
-        return "—"
-    try:
-        return Status(code).label
-    except ValueError:
-        return code
-
-
-def duration(minutes: int | None) -> str:
-    """A margin in minutes as Indonesian text: '2 hari 3 jam', '45 menit'."""
-    if minutes is None:
-        return "—"
-    minutes = abs(int(minutes))
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    parts = []
-    if days:
-        parts.append(f"{days} hari")
-    if hours:
-        parts.append(f"{hours} jam")
-    if mins and not days:
-        parts.append(f"{mins} menit")
-    return " ".join(parts) or "0 menit"
 
 
 def register_views(app: Flask) -> None:
@@ -74,9 +33,9 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(validation.bp)
     app.register_blueprint(kpi.bp)
     register_socket_handlers()
-    app.jinja_env.filters["wib"] = wib
-    app.jinja_env.filters["status_label"] = status_label
-    app.jinja_env.filters["duration"] = duration
+    app.jinja_env.filters["wib"] = formatting.wib
+    app.jinja_env.filters["status_label"] = formatting.status
+    app.jinja_env.filters["duration"] = formatting.duration_minutes
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:

@@ -24,7 +24,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..queries.kpi_tables import Table, TableRow, status_text, wib_datetime
+from ..formatting import status as fmt_status
+from ..formatting import wall_time
+from ..queries.kpi_tables import Table, TableRow
 
 FORMATS = ("csv", "xlsx")
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -93,26 +95,26 @@ def csv_value(value: Any, kind: str) -> Any:
     if value is None:
         return ""
     if isinstance(value, str):
-        return neutralise(status_text(value) if kind == "status" else value)
+        return neutralise(fmt_status(value) if kind == "status" else value)
     if kind in ("pct", "delta_pp"):
         return f"{value * 100:.1f}"
     if kind in CSV_DECIMALS:
         return f"{value:.{CSV_DECIMALS[kind]}f}"
     if kind == "datetime" and isinstance(value, datetime):
-        return f"{wib_datetime(value):%Y-%m-%d %H:%M}"
+        return f"{wall_time(value):%Y-%m-%d %H:%M}"
     if kind == "date" and isinstance(value, date):
         return value.isoformat()
     if kind == "status":
-        return status_text(value)
+        return fmt_status(value)
     return value
 
 
 def xlsx_value(value: Any, kind: str) -> Any:
     """A table value as an XLSX cell value (naive Jakarta time for instants)."""
     if kind == "datetime" and isinstance(value, datetime):
-        return wib_datetime(value)
+        return wall_time(value)
     if kind == "status" and value is not None:
-        return neutralise(status_text(value))
+        return neutralise(fmt_status(value))
     return _text_safe(value)
 
 

@@ -21,6 +21,7 @@ from flask.wrappers import Response
 from flask_login import current_user, login_required
 
 from .. import clock
+from .. import formatting as fmt
 from ..domain import kpis
 from ..domain.inputs import MAX_ID, MAX_PAGE, InvalidNumber, parse_id
 from ..domain.workflow import Actor, Role
@@ -130,9 +131,9 @@ def _template_globals(state: Any) -> None:
     """Globals (not context) so that imported macros see them too."""
     state.app.jinja_env.globals.update(
         kpi_home_url=_home_url,
-        kpi_display=kt.display,
-        kpi_number=kt.number,
-        kpi_period=kt.period_label,
+        kpi_display=fmt.figure,
+        kpi_number=fmt.number,
+        kpi_period=lambda p: fmt.window(p),
         plotly_version=PLOTLY_VERSION,
     )
 

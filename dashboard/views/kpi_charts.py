@@ -20,7 +20,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..queries.kpi_tables import NEGLECT_GAP, Table, display
+from .. import formatting as fmt
+from ..queries.kpi_tables import NEGLECT_GAP, Table
 
 FONT = "Plus Jakarta Sans, system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif"
 TEXT = "#172033"
@@ -193,7 +194,7 @@ def rates(table: Table) -> Figure:
                     "opacity": 0.9,
                     "line": {"color": "#ffffff", "width": 1},
                 },
-                "customdata": [display(v, "pct") for v in values],
+                "customdata": [fmt.figure(v, "pct") for v in values],
                 "hovertemplate": "%{y}<br>" + name + ": %{customdata}<extra></extra>",
             }
         )
@@ -216,7 +217,7 @@ def top_categories(table: Table, limit: int = 10) -> Figure:
     rate_idx = table.index("completion_rate")
     done = [round(n * (r.values[rate_idx] or 0)) for n, r in zip(received, rows, strict=True)]
     open_ = [n - d for n, d in zip(received, done, strict=True)]
-    rate_text = [display(r.values[rate_idx], "pct") for r in rows]
+    rate_text = [fmt.figure(r.values[rate_idx], "pct") for r in rows]
     data: list[dict[str, Any]] = [
         {
             "type": "bar",
@@ -315,7 +316,7 @@ def channels(table: Table, overall: float | None) -> Figure:
                 },
             },
             "text": [
-                ("▼ " if n else "") + display(v, "pct")
+                ("▼ " if n else "") + fmt.figure(v, "pct")
                 for v, n in zip(rates_, neglected, strict=True)
             ],
             "textposition": "auto",
@@ -324,7 +325,7 @@ def channels(table: Table, overall: float | None) -> Figure:
         },
     ]
     right_title = "Respons ≤ 6 jam" + (
-        "" if overall is None else f" (garis: rata-rata {display(overall, 'pct')})"
+        "" if overall is None else f" (garis: rata-rata {fmt.figure(overall, 'pct')})"
     )
     layout = chart_layout(
         90 + 30 * max(len(labels), 1),

@@ -20,13 +20,13 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from .. import clock
+from .. import formatting as fmt
 from ..cache import TTLCache
 from ..domain import kpis
 from ..domain.inputs import FIRST_DAY, LAST_DAY, InvalidNumber, parse_id
 from ..domain.tracking import parse_tracking
 from ..extensions import limiter
 from ..i18n import current_language
-from ..queries import kpi_tables as kt
 from ..queries import kpis as kq
 from ..queries import portal as pq
 from ..queries import tickets as tq
@@ -68,31 +68,9 @@ def figures_cache() -> TTLCache[Markup]:
 # --- Display in the visitor's language --------------------------------------------------
 
 
-def _english_number(x: float, decimals: int = 0) -> str:
-    return f"{x:,.{decimals}f}"
-
-
 def display(value: Any, kind: str) -> str:
-    """A figure as text: exactly the KPI pages' text in Indonesian, English digits in English."""
-    if current_language() == "id":
-        return kt.display(value, kind)
-    if value is None:
-        return "—"
-    match kind:
-        case "int":
-            return _english_number(value)
-        case "pct":
-            return f"{_english_number(value * 100, 1)}%"
-        case "hours":
-            return f"{_english_number(value, 1)} h"
-        case "rating" | "scale4":
-            return _english_number(value, 2)
-        case "date":
-            return f"{value.day} {value:%b} {value.year}"
-        case "datetime":
-            local = kt.wib_datetime(value)
-            return f"{local.day} {local:%b %Y %H:%M} WIB"
-    return str(value)
+    """A figure as text in the visitor's language (the KPI pages' text in Indonesian)."""
+    return fmt.figure(value, kind, current_language())
 
 
 def stage_label(stage: str) -> str:
@@ -120,9 +98,7 @@ def grade_text(figures: kpis.Figures) -> str | None:
 
 
 def _period_text(period: kq.Period) -> str:
-    if current_language() == "id":
-        return kt.period_label(period)
-    return f"{display(period.start, 'date')} – {display(period.end, 'date')}"
+    return fmt.window(period, current_language())
 
 
 # --- Input ------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ import time_machine
 from flask import Flask
 from flask.testing import FlaskClient
 
+from dashboard import formatting as fmt
 from dashboard.domain import kpis
 from dashboard.queries import kpi_tables as kt
 from dashboard.queries import kpis as kq
@@ -342,7 +343,7 @@ def test_the_headline_xlsx_equals_the_table_and_the_page(
     # The page shows the same values.
     cards = hero(body)
     for label, kind in (("Laporan diterima", "int"), ("Tingkat penyelesaian", "pct")):
-        assert cards[label] == kt.display(by_label[label][1], kind)
+        assert cards[label] == fmt.figure(by_label[label][1], kind)
 
 
 def test_the_per_category_xlsx_cells_equal_the_html_table(
@@ -357,7 +358,7 @@ def test_the_per_category_xlsx_cells_equal_the_html_table(
     assert rows == [tuple(r.values) for r in table.rows]
     shown = table_rows(body, "per_category")
     assert shown == [
-        [kt.display(v, c.kind) for v, c in zip(row, table.columns, strict=True)] for row in rows
+        [fmt.figure(v, c.kind) for v, c in zip(row, table.columns, strict=True)] for row in rows
     ]
 
 
