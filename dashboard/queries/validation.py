@@ -1,31 +1,24 @@
-"""Read side of validation: the validator's queue, the review page, a unit's record.
+"""Read side of a validator's review: the review page's one read model (``review``),
+and a unit's recent validation record that it shows.
 
-A completion waits for its validator while it is ``awaiting_validation``, or
-``reopened`` but not yet confirmed (a low rating, the weekly sample or a repeat
-report sent it back: ``reopen_confirmed`` False). The queue shows those tickets
-inside the reader's scope (``ticket_scope``) *and* of the reader's body: a
-kota's Bagian Pemerintahan validates tickets handled in its kota, Biro
-Pemerintahan those handled by province-level units (``handling_kota_id`` NULL),
-an admin all of them — the same rule as the domain's validator relation (``workflow.relations``).
+Who may review which completion is the queue's rule (``validation_queue``):
+a completion is reviewable once it has been completed, by its validator's body.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, exists, false, func, or_, select, true
-from sqlalchemy.orm import aliased
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import func, select
 
 from .. import disclosure
-from ..domain.kpis import Grade, grade
-from ..domain.workflow import Actor, Role, Status
+from ..domain import validation as rules
+from ..domain.kpis import Grade
+from ..domain.workflow import Actor, Status
 from ..extensions import db
 from ..models import (
-    Category,
     Photo,
     Rating,
     Ticket,
@@ -36,322 +29,10 @@ from ..models import (
     ValidationFlag,
 )
 from ..scope import ticket_scope
-from .tickets import unit_names
+from .tickets import is_visible, unit_names
+from .validation_queue import body_clause, next_in_queue
 
-PAGE_SIZE = 40
 RECORD_DAYS = 30
-# Below this many decisions a unit gets no grade: one lucky ticket must not
-# read as "Sangat Baik" (FixMyStreet's league-table lesson, DESIGN.md §9).
-RECORD_MIN_VOLUME = 5
-# A validation deadline this close is marked "due soon".
-DUE_SOON = timedelta(hours=12)
-
-# "completed": in the queue only because the unit completed it (no flag).
-REASONS: dict[str, str] = {
-    "completed": "Penyelesaian baru",
-    "low_rating": "Nilai rendah",
-    "sample": "Sampel mingguan",
-    "repeat_report": "Laporan berulang",
-}
-REASON_HELP: dict[str, str] = {
-    "completed": "Unit menyatakan selesai; menunggu verifikasi administratif.",
-    "low_rating": "Pelapor memberi nilai rendah atau menyatakan belum selesai.",
-    "sample": "Terpilih acak dalam sampel mingguan unit ini.",
-    "repeat_report": "Masalah yang sama dilaporkan lagi di dekat lokasi ini.",
-}
-
-
-def may_validate(actor: Actor) -> bool:
-    return actor.has_role(Role.VALIDATOR, Role.ADMIN)
-
-
-def body_clause(actor: Actor) -> ColumnElement[bool]:
-    """The tickets whose completions this actor's body validates."""
-    if actor.has_role(Role.ADMIN):
-        return true()
-    if not actor.has_role(Role.VALIDATOR):
-        return false()
-    if actor.kota_id is None:
-        return Ticket.handling_kota_id.is_(None)
-    return Ticket.handling_kota_id == actor.kota_id
-
-
-def waiting_clause() -> ColumnElement[bool]:
-    """Completions waiting for a validator's decision."""
-    return and_(
-        # The literal open filter lets SQLite and PostgreSQL use the partial
-        # index of open tickets instead of scanning a million closed ones.
-        Ticket.is_open_clause(),
-        or_(
-            Ticket.status == Status.AWAITING_VALIDATION.value,
-            and_(Ticket.status == Status.REOPENED.value, Ticket.reopen_confirmed.is_(False)),
-        ),
-    )
-
-
-def _current_flag(reason: str | None = None) -> ColumnElement[bool]:
-    """A flag on the ticket's current completion (optionally of one reason)."""
-    where = [
-        ValidationFlag.ticket_id == Ticket.id,
-        ValidationFlag.completion_at == Ticket.completed_at,
-    ]
-    if reason is not None:
-        where.append(ValidationFlag.reason == reason)
-    return exists().where(*where)
-
-
-def is_waiting(status: str, reopen_confirmed: bool) -> bool:
-    return status == Status.AWAITING_VALIDATION.value or (
-        status == Status.REOPENED.value and not reopen_confirmed
-    )
-
-
-# --- the queue -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class QueueFilters:
-    kota: str | None = None  # unit code of the ticket's kota
-    unit: str | None = None  # unit code of the handling unit
-    category: str | None = None
-    reason: str | None = None
-    page: int = 1
-
-    @classmethod
-    def from_args(cls, args: Any) -> QueueFilters:
-        def text(name: str) -> str | None:
-            value = (args.get(name) or "").strip()
-            return value or None
-
-        reason = text("reason")
-        try:
-            page = max(1, int(args.get("page", 1)))
-        except (TypeError, ValueError):
-            page = 1
-        return cls(
-            kota=(text("kota") or "").upper() or None,
-            unit=(text("unit") or "").upper() or None,
-            category=text("category"),
-            reason=reason if reason in REASONS else None,
-            page=page,
-        )
-
-    def args(self, **changes: Any) -> dict[str, Any]:
-        """Query-string arguments, e.g. for pagination links."""
-        out = {
-            "kota": self.kota,
-            "unit": self.unit,
-            "category": self.category,
-            "reason": self.reason,
-            "page": self.page if self.page > 1 else None,
-        }
-        out.update(changes)
-        return {k: v for k, v in out.items() if v not in (None, "", 1)}
-
-    @property
-    def active(self) -> bool:
-        return any((self.kota, self.unit, self.category, self.reason))
-
-
-@dataclass(frozen=True)
-class QueueRow:
-    id: int
-    tracking: str
-    status: str
-    category_name: str
-    unit_name: str | None
-    kota_name: str | None
-    completed_at: datetime | None
-    validation_due_at: datetime | None
-    field_check_requested_at: datetime | None
-    rating: int | None
-    fixed: bool | None  # the reporter's answer to "really fixed?", if rated
-    reasons: tuple[str, ...]  # REASONS keys; ("completed",) when unflagged
-    lateness: str  # "late" | "soon" | ""
-
-
-@dataclass(frozen=True)
-class QueuePage:
-    rows: list[QueueRow]
-    total: int
-    late: int
-    page: int
-    pages: int
-
-
-@dataclass(frozen=True)
-class Choice:
-    value: str
-    label: str
-
-
-def lateness(due: datetime | None, now: datetime) -> str:
-    if due is None:
-        return ""
-    if due <= now:
-        return "late"
-    if due - now <= DUE_SOON:
-        return "soon"
-    return ""
-
-
-def _queue_where(actor: Actor, filters: QueueFilters) -> list[ColumnElement[bool]]:
-    where = [ticket_scope(actor), body_clause(actor), waiting_clause()]
-    if filters.kota:
-        where.append(Ticket.kota_id.in_(select(Unit.id).where(Unit.code == filters.kota)))
-    if filters.unit:
-        where.append(Ticket.assigned_unit_id.in_(select(Unit.id).where(Unit.code == filters.unit)))
-    if filters.category:
-        where.append(
-            Ticket.category_id.in_(select(Category.id).where(Category.code == filters.category))
-        )
-    if filters.reason == "completed":
-        where.append(~_current_flag())
-    elif filters.reason:
-        where.append(_current_flag(filters.reason))
-    return where
-
-
-def queue(actor: Actor, filters: QueueFilters, *, now: datetime) -> QueuePage:
-    """The completions waiting for this actor's body, oldest deadline first."""
-    where = _queue_where(actor, filters)
-    total, late = db.session.execute(
-        select(
-            func.count(),
-            func.coalesce(func.sum(case((Ticket.validation_due_at <= now, 1), else_=0)), 0),
-        )
-        .select_from(Ticket)
-        .where(*where)
-    ).one()
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(filters.page, pages)
-    unit = aliased(Unit)
-    kota = aliased(Unit)
-    rows = db.session.execute(
-        select(
-            Ticket.id,
-            Ticket.tracking,
-            Ticket.status,
-            Ticket.completed_at,
-            Ticket.validation_due_at,
-            Ticket.field_check_requested_at,
-            Ticket.rating,
-            Category.name.label("category_name"),
-            unit.name.label("unit_name"),
-            unit.kind.label("unit_kind"),
-            kota.name.label("kota_name"),
-        )
-        .join(Category, Category.id == Ticket.category_id)
-        .outerjoin(unit, unit.id == Ticket.assigned_unit_id)
-        .outerjoin(kota, kota.id == Ticket.kota_id)
-        .where(*where)
-        .order_by(Ticket.validation_due_at.asc().nulls_last(), Ticket.completed_at.asc(), Ticket.id)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
-    ids = [r.id for r in rows]
-    reasons = _current_reasons(ids, {r.id: r.completed_at for r in rows})
-    fixed = _latest_fixed(ids)
-    return QueuePage(
-        rows=[
-            QueueRow(
-                id=r.id,
-                tracking=r.tracking,
-                status=r.status,
-                category_name=r.category_name,
-                unit_name=_unit_label(r.unit_name, r.unit_kind),
-                kota_name=r.kota_name,
-                completed_at=r.completed_at,
-                validation_due_at=r.validation_due_at,
-                field_check_requested_at=r.field_check_requested_at,
-                rating=r.rating,
-                fixed=fixed.get(r.id),
-                reasons=tuple(reasons.get(r.id) or ("completed",)),
-                lateness=lateness(r.validation_due_at, now),
-            )
-            for r in rows
-        ],
-        total=total,
-        late=int(late or 0),
-        page=page,
-        pages=pages,
-    )
-
-
-def _unit_label(name: str | None, kind: str | None) -> str | None:
-    """'Kelurahan Utan Kayu Utara', 'Dinas Bina Marga' (as ``unit_names`` spells them)."""
-    if name is None:
-        return None
-    prefix = {"kelurahan": "Kelurahan ", "kecamatan": "Kecamatan "}.get(kind or "", "")
-    return prefix + name
-
-
-def _current_reasons(ids: list[int], completed: dict[int, datetime | None]) -> dict[int, list[str]]:
-    """The flag reasons of each ticket's current completion, in REASONS order."""
-    if not ids:
-        return {}
-    out: dict[int, list[str]] = defaultdict(list)
-    for ticket_id, reason, completion_at in db.session.execute(
-        select(ValidationFlag.ticket_id, ValidationFlag.reason, ValidationFlag.completion_at).where(
-            ValidationFlag.ticket_id.in_(ids)
-        )
-    ):
-        if completion_at == completed.get(ticket_id) and reason not in out[ticket_id]:
-            out[ticket_id].append(reason)
-    order = list(REASONS)
-    return {t: sorted(r, key=order.index) for t, r in out.items()}
-
-
-def _latest_fixed(ids: list[int]) -> dict[int, bool]:
-    if not ids:
-        return {}
-    out: dict[int, bool] = {}
-    for ticket_id, fixed in db.session.execute(
-        select(Rating.ticket_id, Rating.fixed)
-        .where(Rating.ticket_id.in_(ids))
-        .order_by(Rating.at, Rating.id)
-    ):
-        out[ticket_id] = fixed  # the latest wins
-    return out
-
-
-def queue_choices(actor: Actor) -> dict[str, list[Choice]]:
-    """Options for the queue's filters: the kotas, and the units that have work waiting."""
-    units = db.session.execute(
-        select(Unit.code, Unit.name, Unit.kind)
-        .where(
-            Unit.id.in_(
-                select(Ticket.assigned_unit_id).where(
-                    ticket_scope(actor), body_clause(actor), waiting_clause()
-                )
-            )
-        )
-        .order_by(Unit.name)
-    ).all()
-    kotas = db.session.execute(
-        select(Unit.code, Unit.name).where(Unit.kind.in_(("kota", "kabupaten"))).order_by(Unit.name)
-    ).all()
-    categories = db.session.execute(
-        select(Category.code, Category.name)
-        .where(Category.active.is_(True))
-        .order_by(Category.name)
-    ).all()
-    return {
-        "kota": [Choice(code, name) for code, name in kotas],
-        "unit": [Choice(code, _unit_label(name, kind) or code) for code, name, kind in units],
-        "category": [Choice(code, name) for code, name in categories],
-        "reason": [Choice(k, v) for k, v in REASONS.items()],
-    }
-
-
-def next_in_queue(actor: Actor, *, after: int) -> int | None:
-    """The oldest other ticket waiting for this body (the reviewer's next one)."""
-    return db.session.scalar(
-        select(Ticket.id)
-        .where(ticket_scope(actor), body_clause(actor), waiting_clause(), Ticket.id != after)
-        .order_by(Ticket.validation_due_at.asc().nulls_last(), Ticket.completed_at, Ticket.id)
-        .limit(1)
-    )
 
 
 # --- the review page ---------------------------------------------------------------
@@ -360,7 +41,7 @@ def next_in_queue(actor: Actor, *, after: int) -> int | None:
 def reviewable(actor: Actor, ticket_id: int) -> int | None:
     """The ticket's id if it has been completed at least once and this actor's
     body validates it; None otherwise (the view answers 404)."""
-    if not may_validate(actor):
+    if not rules.may_validate(actor):
         return None
     return db.session.scalar(
         select(Ticket.id).where(
@@ -463,11 +144,11 @@ class UnitRecord:
     ratings: int
     average_rating: float | None
     pass_rate: float | None  # 0-100; None without decisions
-    grade: Grade | None  # None below RECORD_MIN_VOLUME
+    grade: Grade | None  # None below rules.RECORD_MIN_VOLUME
 
     @property
     def enough(self) -> bool:
-        return self.decided >= RECORD_MIN_VOLUME
+        return self.decided >= rules.RECORD_MIN_VOLUME
 
 
 @dataclass(frozen=True)
@@ -488,6 +169,8 @@ class Review:
     ratings: list[RatingView]
     record: UnitRecord
     repeat_of: tuple[int, str] | None  # this ticket repeats an earlier one: (id, tracking)
+    next_id: int | None  # the next ticket waiting for this validator's body
+    repeat_visible: frozenset[int]  # repeat reports this reader may open
 
 
 def validator_body_name(handling_kota_id: int | None) -> str:
@@ -574,45 +257,85 @@ def _history(ticket_id: int) -> list[HistoryEntry]:
     ]
 
 
-def review(ticket_id: int, *, now: datetime, reader: Actor) -> Review:
-    """Everything a validator needs to decide on one completion (call ``reviewable`` first).
+def review(ticket_id: int, *, now: datetime, reader: Actor) -> Review | None:
+    """Everything a validator needs to decide on one completion; None when ``reader``
+    may not review it (never completed, or another body's).
 
     Citizens' words (description, rating comments) as ``reader`` may read them.
     """
+    if reviewable(reader, ticket_id) is None:
+        return None
     ticket = _review_ticket(ticket_id, reader)
     history = _history(ticket_id)
     completions = [e for e in history if e.kind == "completed"]
     last_completion = completions[-1] if completions else None
-    current_event = last_completion.id if last_completion else None
-    photos = db.session.execute(
+    photos = _photos(ticket_id, current_event=last_completion.id if last_completion else None)
+    flags = _flags(ticket_id, ticket.completed_at)
+    repeats = {f.repeat_ticket_id for f in flags if f.repeat_ticket_id is not None}
+    waiting = rules.is_waiting(ticket.status, ticket.reopen_confirmed)
+    return Review(
+        ticket=ticket,
+        waiting=waiting,
+        reasons=rules.in_reason_order(f.reason for f in flags if f.current),
+        lateness=rules.lateness(ticket.validation_due_at, now) if waiting else "",
+        body_name=validator_body_name(ticket.handling_kota_id),
+        unit_names=unit_names(_named_units(ticket, history)),
+        before=photos["report"],
+        after=photos["evidence"],
+        earlier_evidence=photos["earlier_evidence"],
+        field=photos["field"],
+        completion_note=last_completion.note if last_completion else None,
+        history=history,
+        flags=flags,
+        ratings=_ratings(ticket_id, ticket.completed_at, reader),
+        record=unit_record(ticket.unit_id, now=now),
+        repeat_of=_repeat_of(ticket_id),
+        next_id=next_in_queue(reader, after=ticket_id),
+        # Link a repeat report only if this validator may open it.
+        repeat_visible=frozenset(tid for tid in repeats if is_visible(tid, reader)),
+    )
+
+
+def _photos(ticket_id: int, *, current_event: int | None) -> dict[str, list[PhotoRef]]:
+    """The ticket's photos by place on the page: ``report`` (before), ``evidence`` of
+    the completion under review (after), ``earlier_evidence``, and ``field`` visits."""
+    out: dict[str, list[PhotoRef]] = {
+        "report": [],
+        "evidence": [],
+        "earlier_evidence": [],
+        "field": [],
+    }
+    for p in db.session.execute(
         select(Photo.id, Photo.purpose, Photo.width, Photo.height, Photo.created_at, Photo.event_id)
         .where(Photo.ticket_id == ticket_id)
         .order_by(Photo.id)
-    ).all()
+    ):
+        place = p.purpose
+        if p.purpose == "evidence" and p.event_id != current_event:
+            place = "earlier_evidence"
+        if place in out:
+            out[place].append(PhotoRef(p.id, p.purpose, p.width, p.height, p.created_at))
+    return out
 
-    def refs(keep: Any) -> list[PhotoRef]:
-        return [
-            PhotoRef(p.id, p.purpose, p.width, p.height, p.created_at) for p in photos if keep(p)
-        ]
 
+def _named_units(ticket: ReviewTicket, history: list[HistoryEntry]) -> set[int]:
+    """The units the page names: the handling unit, its supporters, and those in history."""
     unit_ids = {u for u in (ticket.unit_id,) if u}
     unit_ids |= set(
         db.session.scalars(
-            select(TicketSupport.unit_id).where(TicketSupport.ticket_id == ticket_id)
+            select(TicketSupport.unit_id).where(TicketSupport.ticket_id == ticket.id)
         )
     )
     for e in history:
         unit_ids |= {v for k, v in e.data.items() if k.endswith("unit_id") and isinstance(v, int)}
         unit_ids |= {u for u in e.data.get("unit_ids", []) if isinstance(u, int)}
+    return unit_ids
 
-    flags = _flags(ticket_id, ticket.completed_at)
-    order = list(REASONS)
-    current = {f.reason for f in flags if f.current}
-    reasons = tuple(sorted(current, key=order.index)) or ("completed",)
-    ratings = [
-        RatingView(
-            r.rating, r.fixed, r.comment, r.source, r.at, r.completion_at == ticket.completed_at
-        )
+
+def _ratings(ticket_id: int, completed_at: datetime | None, reader: Actor) -> list[RatingView]:
+    """The reporter's ratings, newest first, with comments as ``reader`` may read them."""
+    return [
+        RatingView(r.rating, r.fixed, r.comment, r.source, r.at, r.completion_at == completed_at)
         for r in db.session.execute(
             select(
                 Rating.rating,
@@ -626,31 +349,15 @@ def review(ticket_id: int, *, now: datetime, reader: Actor) -> Review:
             .order_by(Rating.at.desc(), Rating.id.desc())
         )
     ]
-    repeat_of = None
+
+
+def _repeat_of(ticket_id: int) -> tuple[int, str] | None:
+    """The earlier ticket this one repeats, as (id, tracking)."""
     earlier_id = db.session.scalar(select(Ticket.repeat_of_id).where(Ticket.id == ticket_id))
-    if earlier_id is not None:
-        tracking = db.session.scalar(select(Ticket.tracking).where(Ticket.id == earlier_id))
-        if tracking:
-            repeat_of = (earlier_id, tracking)
-    waiting = is_waiting(ticket.status, ticket.reopen_confirmed)
-    return Review(
-        ticket=ticket,
-        waiting=waiting,
-        reasons=reasons,
-        lateness=lateness(ticket.validation_due_at, now) if waiting else "",
-        body_name=validator_body_name(ticket.handling_kota_id),
-        unit_names=unit_names(unit_ids),
-        before=refs(lambda p: p.purpose == "report"),
-        after=refs(lambda p: p.purpose == "evidence" and p.event_id == current_event),
-        earlier_evidence=refs(lambda p: p.purpose == "evidence" and p.event_id != current_event),
-        field=refs(lambda p: p.purpose == "field"),
-        completion_note=last_completion.note if last_completion else None,
-        history=history,
-        flags=flags,
-        ratings=ratings,
-        record=unit_record(ticket.unit_id, now=now),
-        repeat_of=repeat_of,
-    )
+    if earlier_id is None:
+        return None
+    tracking = db.session.scalar(select(Ticket.tracking).where(Ticket.id == earlier_id))
+    return (earlier_id, tracking) if tracking else None
 
 
 def _flags(ticket_id: int, completed_at: datetime | None) -> list[FlagView]:
@@ -685,7 +392,7 @@ def _flags(ticket_id: int, completed_at: datetime | None) -> list[FlagView]:
         out.append(
             FlagView(
                 reason=r.reason,
-                label=REASONS.get(r.reason, r.reason),
+                label=rules.REASONS.get(r.reason, r.reason),
                 at=r.at,
                 current=r.completion_at == completed_at,
                 detail=detail,
@@ -700,7 +407,6 @@ def _flags(ticket_id: int, completed_at: datetime | None) -> list[FlagView]:
 # --- a unit's recent validation record ------------------------------------------------
 
 
-# DESIGN.md §7, the 2019 survey's quality scale on 100 (lower bounds).
 def unit_record(unit_id: int | None, *, now: datetime, days: int = RECORD_DAYS) -> UnitRecord:
     """How the unit's completions fared with validators in the last ``days`` days:
     verified at the first decision vs reopened, returns by reason, ratings."""
@@ -718,12 +424,8 @@ def unit_record(unit_id: int | None, *, now: datetime, days: int = RECORD_DAYS) 
             TicketEventRow.kind.in_(("verified", "reopened")),
             TicketEventRow.at >= since,
         )
-    ).all()
-    kinds: dict[int, set[str]] = defaultdict(set)
-    for ticket_id, kind in decisions:
-        kinds[ticket_id].add(kind)
-    reopened = sum(1 for k in kinds.values() if "reopened" in k)
-    passed = len(kinds) - reopened
+    )
+    first = rules.first_decisions((ticket_id, kind) for ticket_id, kind in decisions)
     returned = {
         reason: count
         for reason, count in db.session.execute(
@@ -738,18 +440,15 @@ def unit_record(unit_id: int | None, *, now: datetime, days: int = RECORD_DAYS) 
         .join(Ticket, Ticket.id == Rating.ticket_id)
         .where(Ticket.assigned_unit_id == unit_id, Rating.at >= since)
     ).one()
-    pass_rate = 100.0 * passed / len(kinds) if kinds else None
     return UnitRecord(
         unit_name=name,
         days=days,
-        decided=len(kinds),
-        passed_first=passed,
-        reopened=reopened,
+        decided=first.decided,
+        passed_first=first.passed_first,
+        reopened=first.reopened,
         returned=returned,
         ratings=int(count or 0),
         average_rating=float(average) if average is not None else None,
-        pass_rate=pass_rate,
-        grade=grade(pass_rate)
-        if pass_rate is not None and len(kinds) >= RECORD_MIN_VOLUME
-        else None,
+        pass_rate=first.pass_rate,
+        grade=first.grade,
     )

@@ -37,10 +37,13 @@ from .. import clock
 from ..database import begin_write
 from ..domain import events as ev
 from ..domain import routing
+from ..domain import validation as rules
 from ..domain import workflow as wf
 from ..domain.workflow import Actor, Status
 from ..extensions import db
 from ..models import Rating, RatingToken, Ticket, ValidationFlag
+from ..queries import validation as review_reads
+from . import workflow
 from .errors import Conflict, InvalidInput, NotFound
 from .workflow import Publish, act, clean_photos, store_photos
 
@@ -470,8 +473,8 @@ def verify_with_field_check(
     expected_version: int | None = None,
 ) -> ev.TicketEvent:
     """A validator verifies after visiting the site, with the visit's photo and note."""
-    if not photos or not note.strip():
-        raise InvalidInput({"photos": "verifikasi lapangan perlu foto dan catatan"})
+    if not rules.field_visit_complete(note, photos):
+        raise InvalidInput({"field": rules.FIELD_VISIT_NEEDS})
     cleaned = clean_photos(photos)  # Pillow's work before the write lock
 
     def also(ticket: Ticket, event: ev.TicketEvent) -> None:
@@ -486,6 +489,40 @@ def verify_with_field_check(
         expected_version=expected_version,
         also=also,
     )
+
+
+def decide(
+    ticket_id: int,
+    decision: rules.Decision,
+    *,
+    actor: Actor,
+    now: datetime,
+    publish: Publish,
+    expected_version: int | None = None,
+) -> ev.TicketEvent:
+    """A validator's decision from the review page: verify, reopen to the unit, or ask
+    for a field check. Only on a completion of the validator's body (else NotFound);
+    an incomplete decision is refused (InvalidInput naming what is missing), storing nothing."""
+    if review_reads.reviewable(actor, ticket_id) is None:
+        db.session.rollback()
+        raise NotFound("Tiket tidak ada dalam antrean validasi Anda.")
+    try:
+        note = rules.note_of(decision)
+    except rules.InvalidDecision as exc:
+        db.session.rollback()
+        raise InvalidInput(exc.errors) from None
+    common: dict[str, Any] = dict(
+        actor=actor, now=now, publish=publish, expected_version=expected_version
+    )
+    match decision:
+        case rules.Verification(field_done=True, field_photos=photos):
+            return verify_with_field_check(ticket_id, note=note, photos=photos, **common)
+        case rules.Verification():
+            return workflow.verify(ticket_id, note=note, field_verified=False, **common)
+        case rules.Reopening():
+            return workflow.reopen(ticket_id, reason=note, **common)
+        case rules.FieldCheckRequest():
+            return request_field_check(ticket_id, note=note, **common)
 
 
 # --- repeat reports ---------------------------------------------------------------

@@ -10,29 +10,29 @@ from flask.wrappers import Response
 from flask_login import current_user, login_required
 
 from .. import clock
+from ..domain import validation as rules
 from ..domain import workflow as wf
 from ..live.publisher import publish
-from ..queries import tickets as tq
-from ..queries import validation as q
+from ..queries import validation as review_reads
+from ..queries import validation_queue as queue_reads
 from ..scope import actor_for_user
 from ..services import validation
-from ..services import workflow as svc
-from ..services.errors import InvalidInput, NotFound
+from ..services.errors import NotFound
 from .htmx import is_htmx, render_page_or_partial
 
 bp = Blueprint("validation", __name__, url_prefix="/validation")
 
-# The administrative verification: every box must be ticked to verify.
-CHECKLIST: list[tuple[str, str]] = [
-    ("check_place", "Foto bukti menunjukkan lokasi yang dilaporkan"),
-    ("check_resolved", "Masalah tampak sudah teratasi pada foto bukti"),
-    ("check_note", "Catatan penyelesaian menjelaskan pekerjaan yang dilakukan"),
-]
+# What each decision says when it is done.
+DONE: dict[str, str] = {
+    "verify": "Penyelesaian diverifikasi: tiket ditutup (Selesai).",
+    "reopen": "Tiket dibuka kembali dan dikembalikan ke unit dengan batas waktu baru.",
+    "field-check": "Verifikasi lapangan diminta; tiket tetap di antrean sampai hasilnya dicatat.",
+}
 
 
 def _actor() -> wf.Actor:
     actor = actor_for_user(current_user._get_current_object())
-    if not q.may_validate(actor):
+    if not rules.may_validate(actor):
         abort(404)
     return actor
 
@@ -43,38 +43,37 @@ def queue() -> Response:
     """Completions waiting for this validator's body, oldest deadline first;
     htmx swaps just the list when the filters change."""
     actor, now = _actor(), clock.now()
-    filters = q.QueueFilters.from_args(request.args)
+    filters = queue_reads.QueueFilters.from_args(request.args)
+    view = queue_reads.queue_view(actor, filters, now=now)
     return render_page_or_partial(
         "validation/queue.html",
         "validation/_queue.html",
-        page=q.queue(actor, filters, now=now),
+        page=view.page,
+        choices=view.choices,
+        show_kota=view.show_kota,
         filters=filters,
-        choices=q.queue_choices(actor),
-        show_kota=actor.kota_id is None,
-        reasons=q.REASONS,
-        reason_help=q.REASON_HELP,
+        reasons=rules.REASONS,
+        reason_help=rules.REASON_HELP,
         now=now,
     )
 
 
-def _review_context(ticket_id: int, actor: wf.Actor, notice: str | None = None) -> dict[str, Any]:
-    if q.reviewable(actor, ticket_id) is None:
-        raise NotFound("Tiket tidak ada dalam antrean validasi Anda.")
+def _review_page(ticket_id: int, actor: wf.Actor, notice: str | None = None) -> Response:
     now = clock.now()
-    data = q.review(ticket_id, now=now, reader=actor)
-    repeats = {f.repeat_ticket_id for f in data.flags if f.repeat_ticket_id is not None}
-    return {
-        "r": data,
-        "t": data.ticket,
-        "checklist": CHECKLIST,
-        "reasons": q.REASONS,
-        "reason_help": q.REASON_HELP,
-        "next_id": q.next_in_queue(actor, after=ticket_id),
-        # Link a repeat report only if this validator may open it.
-        "repeat_visible": {tid for tid in repeats if tq.is_visible(tid, actor)},
-        "notice": notice,
-        "now": now,
-    }
+    data = review_reads.review(ticket_id, now=now, reader=actor)
+    if data is None:
+        raise NotFound("Tiket tidak ada dalam antrean validasi Anda.")
+    return render_page_or_partial(
+        "validation/review.html",
+        "validation/_review.html",
+        r=data,
+        t=data.ticket,
+        checklist=rules.CHECKLIST,
+        reasons=rules.REASONS,
+        reason_help=rules.REASON_HELP,
+        notice=notice,
+        now=now,
+    )
 
 
 @bp.route("/<int:ticket_id>")
@@ -82,9 +81,7 @@ def _review_context(ticket_id: int, actor: wf.Actor, notice: str | None = None) 
 def review(ticket_id: int) -> Response:
     """One completion under review: before/after photos, history, ratings,
     flags, the unit's record, and the validator's actions."""
-    return render_page_or_partial(
-        "validation/review.html", "validation/_review.html", **_review_context(ticket_id, _actor())
-    )
+    return _review_page(ticket_id, _actor())
 
 
 def _version() -> int | None:
@@ -98,18 +95,24 @@ def _text(name: str) -> str:
     return (request.form.get(name) or "").strip()
 
 
-def _checklist_note() -> str:
-    """The ticked administrative checks, written into the verification's history note."""
-    missing = [label for name, label in CHECKLIST if request.form.get(name) != "on"]
-    if missing:
-        raise InvalidInput(
-            {"checklist": "centang semua butir verifikasi administratif: " + "; ".join(missing)}
-        )
-    lines = ["Verifikasi administratif:"] + [f"✓ {label}" for _, label in CHECKLIST]
-    note = _text("note")
-    if note:
-        lines.append(note)
-    return "\n".join(lines)
+def _decision(action: str) -> rules.Decision:
+    """The decision the form posts for ``action`` (unknown actions: 404)."""
+    match action:
+        case "verify":
+            field_done = request.form.get("field_done") == "on"
+            files = request.files.getlist("field_photos") if field_done else []
+            return rules.Verification(
+                checked=frozenset(n for n, _ in rules.CHECKLIST if request.form.get(n) == "on"),
+                note=_text("note"),
+                field_done=field_done,
+                field_note=_text("field_note"),
+                field_photos=tuple(f.read() for f in files if f.filename),
+            )
+        case "reopen":
+            return rules.Reopening(reason=_text("reason"))
+        case "field-check":
+            return rules.FieldCheckRequest(note=_text("note"))
+    abort(404)
 
 
 @bp.route("/<int:ticket_id>/<action>", methods=["POST"])
@@ -117,50 +120,15 @@ def _checklist_note() -> str:
 def act(ticket_id: int, action: str) -> Any:
     """Verify, reopen, or ask for a field verification; then show the review again."""
     actor = _actor()
-    if q.reviewable(actor, ticket_id) is None:
-        raise NotFound("Tiket tidak ada dalam antrean validasi Anda.")
-    now = clock.now()
-    common: dict[str, Any] = dict(
-        actor=actor, now=now, publish=publish, expected_version=_version()
+    validation.decide(
+        ticket_id,
+        _decision(action),
+        actor=actor,
+        now=clock.now(),
+        publish=publish,
+        expected_version=_version(),
     )
-    match action:
-        case "verify":
-            note = _checklist_note()
-            if request.form.get("field_done") == "on":
-                photos = [f.read() for f in request.files.getlist("field_photos") if f.filename]
-                field_note = _text("field_note")
-                if not photos or not field_note:
-                    raise InvalidInput(
-                        {"field": "verifikasi lapangan perlu foto dan catatan hasil kunjungan"}
-                    )
-                validation.verify_with_field_check(
-                    ticket_id,
-                    note=f"{note}\nVerifikasi lapangan: {field_note}",
-                    photos=photos,
-                    **common,
-                )
-            else:
-                svc.verify(ticket_id, note=note, field_verified=False, **common)
-            message = "Penyelesaian diverifikasi: tiket ditutup (Selesai)."
-        case "reopen":
-            reason = _text("reason")
-            if not reason:
-                raise InvalidInput({"reason": "alasan membuka kembali wajib diisi"})
-            svc.reopen(ticket_id, reason=reason, **common)
-            message = "Tiket dibuka kembali dan dikembalikan ke unit dengan batas waktu baru."
-        case "field-check":
-            note = _text("note")
-            if not note:
-                raise InvalidInput({"note": "tuliskan apa yang perlu diperiksa di lapangan"})
-            validation.request_field_check(ticket_id, note=note, **common)
-            message = "Verifikasi lapangan diminta; tiket tetap di antrean sampai hasilnya dicatat."
-        case _:
-            abort(404)
     if is_htmx():
-        return render_page_or_partial(
-            "validation/review.html",
-            "validation/_review.html",
-            **_review_context(ticket_id, actor, notice=message),
-        )
-    flash(message, "success")
+        return _review_page(ticket_id, actor, notice=DONE[action])
+    flash(DONE[action], "success")
     return redirect(url_for("validation.review", ticket_id=ticket_id))

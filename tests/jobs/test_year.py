@@ -26,7 +26,7 @@ from dashboard.domain.intake import parse_report
 from dashboard.domain.workflow import Actor, ActorKind, Role
 from dashboard.extensions import db
 from dashboard.models import Ticket, Unit, User
-from dashboard.queries import validation as queue_queries
+from dashboard.queries import validation_queue as queue_queries
 from dashboard.scope import actor_for_user
 from dashboard.services import intake, kpi, validation
 from dashboard.services import workflow as svc
