@@ -29,6 +29,7 @@ from ..models import (
     ValidationFlag,
 )
 from ..scope import ticket_scope
+from .tickets import history as ticket_history
 from .tickets import is_visible, unit_names
 from .validation_queue import body_clause, next_in_queue
 
@@ -225,13 +226,7 @@ def _review_ticket(ticket_id: int, reader: Actor) -> ReviewTicket:
 
 
 def _history(ticket_id: int) -> list[HistoryEntry]:
-    rows = list(
-        db.session.scalars(
-            select(TicketEventRow)
-            .where(TicketEventRow.ticket_id == ticket_id)
-            .order_by(TicketEventRow.at, TicketEventRow.id)
-        )
-    )
+    rows = ticket_history(ticket_id)
     user_ids = {r.actor_user_id for r in rows if r.actor_user_id is not None}
     actor_units: dict[int, str] = {}
     if user_ids:

@@ -545,6 +545,7 @@ def test_a_field_verification_without_a_photo_is_refused(sqlite_app: Flask, stow
     )
 
     assert response.status_code == 422
+    assert "verifikasi lapangan perlu foto" in response.get_data(as_text=True)
     assert snapshot(sqlite_app, tid) == before
 
 

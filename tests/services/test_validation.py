@@ -10,13 +10,14 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from dashboard.domain import validation as rules
 from dashboard.domain.intake import parse_report
 from dashboard.domain.workflow import Actor, InvalidTransition, NotPermitted
 from dashboard.extensions import db
 from dashboard.models import Photo, Rating, Ticket, TicketEventRow, ValidationFlag
 from dashboard.services import intake, validation
 from dashboard.services import workflow as svc
-from dashboard.services.errors import Conflict, NotFound
+from dashboard.services.errors import Conflict, InvalidInput, NotFound
 from tests.conftest import T0
 from tests.factories import build_world, new_ticket, photo_bytes, report_payload
 from tests.sql_spy import count_writes
@@ -143,9 +144,7 @@ def test_a_run_with_nothing_new_reads_and_writes_nothing(world, app: Flask) -> N
     assert writes() == []
 
 
-def test_a_low_rating_of_a_completion_under_review_joins_the_review_once(
-    world, app: Flask
-) -> None:
+def test_a_low_rating_of_a_completion_under_review_joins_the_review_once(world, app: Flask) -> None:
     tid = completed_ticket(world)
     svc.verify(
         tid,
@@ -441,6 +440,76 @@ def test_field_check_keeps_the_ticket_in_the_queue_until_recorded(world, app: Fl
         db.session.scalar(select(func.count()).select_from(Photo).where(Photo.purpose == "field"))
         == 1
     )
+
+
+EVERY_BOX = frozenset(name for name, _ in rules.CHECKLIST)
+
+
+def test_a_verification_decided_with_every_box_closes_the_ticket_with_the_checklist(
+    world, app: Flask
+) -> None:
+    tid = completed_ticket(world)
+
+    validation.decide(
+        tid,
+        rules.Verification(checked=EVERY_BOX, note="Sesuai foto."),
+        actor=world.actor("validator_tim"),
+        now=T0 + 2 * H,
+        publish=svc.no_publish,
+    )
+
+    assert fresh(tid).status == "verified"
+    note = db.session.scalars(
+        select(TicketEventRow.note).where(
+            TicketEventRow.ticket_id == tid, TicketEventRow.kind == "verified"
+        )
+    ).one()
+    assert note.startswith("Verifikasi administratif:") and note.endswith("Sesuai foto.")
+
+
+@pytest.mark.parametrize(
+    ("decision", "field"),
+    [
+        (rules.Verification(checked=EVERY_BOX - {"check_place"}), "checklist"),
+        (rules.Verification(checked=EVERY_BOX, field_done=True, field_note="dicek"), "field"),
+        (rules.Reopening(reason="  "), "reason"),
+        (rules.FieldCheckRequest(note=""), "note"),
+    ],
+)
+def test_an_incomplete_decision_is_refused_naming_the_field_and_stores_nothing(
+    world, app: Flask, decision: rules.Decision, field: str
+) -> None:
+    tid = completed_ticket(world)
+    before = (fresh(tid).version, len(flags(tid)))
+
+    with pytest.raises(InvalidInput) as refused:
+        validation.decide(
+            tid,
+            decision,
+            actor=world.actor("validator_tim"),
+            now=T0 + 2 * H,
+            publish=svc.no_publish,
+        )
+
+    assert list(refused.value.errors) == [field]
+    t = fresh(tid)
+    assert (t.status, (t.version, len(flags(tid)))) == ("awaiting_validation", before)
+
+
+@pytest.mark.parametrize("who", ["validator_sel", "validator_prov", "officer_a"])
+def test_a_decision_on_another_bodys_completion_is_not_found(world, app: Flask, who: str) -> None:
+    tid = completed_ticket(world)
+
+    with pytest.raises(NotFound):
+        validation.decide(
+            tid,
+            rules.Reopening(reason="Foto buram."),
+            actor=world.actor(who),
+            now=T0 + 2 * H,
+            publish=svc.no_publish,
+        )
+
+    assert fresh(tid).status == "awaiting_validation"
 
 
 def test_an_officer_cannot_request_a_field_check(world, app: Flask) -> None:
