@@ -1,6 +1,6 @@
 """A validator's work, as plain rules: who validates, why a completion waits for
-them, how close its deadline is, what a verification needs, and how a unit's
-record is graded.
+them, how close its deadline is, which completions the weekly sample draws,
+what a verification needs, and how a unit's record is graded.
 
 The review page's three decisions arrive here as plain values (the view reads
 the form, nothing else): ``note_of`` checks one and returns the text its
@@ -10,11 +10,13 @@ nothing is stored for an incomplete decision.
 
 from __future__ import annotations
 
+import hashlib
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .kpis import Grade, grade
+from .kpis import WIB, Grade, grade
 from .workflow import Actor, Role, Status
 
 # The administrative verification: every box must be ticked to verify.
@@ -108,6 +110,39 @@ def first_decisions(decisions: Iterable[tuple[int, str]]) -> FirstDecisions:
         kinds.setdefault(ticket_id, set()).add(kind)
     reopened = sum(1 for k in kinds.values() if "reopened" in k)
     return FirstDecisions(decided=len(kinds), passed_first=len(kinds) - reopened, reopened=reopened)
+
+
+# --- the weekly sample ---------------------------------------------------------------------
+
+
+def week_start(at: datetime) -> datetime:
+    """Monday 00:00 Asia/Jakarta of the week containing ``at``, as UTC."""
+    local = at.astimezone(WIB)
+    monday = (local - timedelta(days=local.weekday())).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    return monday.astimezone(at.tzinfo)
+
+
+def sample_rank(seed: str, unit_id: int, week: datetime, ticket_id: int) -> str:
+    """A completion's place in its unit's weekly draw: a hash keyed by the secret seed."""
+    return hashlib.sha256(f"{seed}:{unit_id}:{week.date()}:{ticket_id}".encode()).hexdigest()
+
+
+def choose_sample(
+    completions: Sequence[tuple[int, int]], *, share: float, seed: str, week: datetime
+) -> list[int]:
+    """Per unit, the ceil(share × n) completions with the smallest keyed hash:
+    reproducible, unpredictable to the unit, and at least one per active unit."""
+    by_unit: dict[int, list[int]] = {}
+    for ticket_id, unit_id in completions:
+        by_unit.setdefault(unit_id, []).append(ticket_id)
+    chosen: list[int] = []
+    for unit_id, ids in sorted(by_unit.items()):
+        k = max(1, math.ceil(share * len(ids)))
+        ids.sort(key=lambda t: sample_rank(seed, unit_id, week, t))
+        chosen.extend(ids[:k])
+    return sorted(chosen)
 
 
 # --- the review page's decisions ------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Third-party validation of completions: ratings, the review queue's sources,
-field checks, and repeat reports.
+field checks, a validator's decisions from the review page, and repeat reports.
 
 A completion enters its validator's queue when the unit completes it. It is
 also sent back — from awaiting validation or from verified — when the
@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import math
 import secrets
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -33,7 +31,6 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from .. import clock
 from ..database import begin_write
 from ..domain import events as ev
 from ..domain import routing
@@ -357,35 +354,6 @@ def _chunks(ids: Sequence[int], size: int = 500) -> list[Sequence[int]]:
     return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
-def week_start(at: datetime) -> datetime:
-    """Monday 00:00 Asia/Jakarta of the week containing ``at``, as UTC."""
-    local = at.astimezone(clock.JAKARTA)
-    monday = (local - timedelta(days=local.weekday())).replace(
-        hour=0, minute=0, second=0, microsecond=0
-    )
-    return monday.astimezone(at.tzinfo)
-
-
-def sample_rank(seed: str, unit_id: int, week: datetime, ticket_id: int) -> str:
-    return hashlib.sha256(f"{seed}:{unit_id}:{week.date()}:{ticket_id}".encode()).hexdigest()
-
-
-def choose_sample(
-    completions: Sequence[tuple[int, int]], *, share: float, seed: str, week: datetime
-) -> list[int]:
-    """Per unit, the ceil(share × n) completions with the smallest keyed hash:
-    reproducible, unpredictable to the unit, and at least one per active unit."""
-    by_unit: dict[int, list[int]] = defaultdict(list)
-    for ticket_id, unit_id in completions:
-        by_unit[unit_id].append(ticket_id)
-    chosen: list[int] = []
-    for unit_id, ids in sorted(by_unit.items()):
-        k = max(1, math.ceil(share * len(ids)))
-        ids.sort(key=lambda t: sample_rank(seed, unit_id, week, t))
-        chosen.extend(ids[:k])
-    return sorted(chosen)
-
-
 def sample_completions(
     *, now: datetime, publish: Publish, share: float | None = None, seed: str | None = None
 ) -> JobResult:
@@ -393,7 +361,7 @@ def sample_completions(
     cfg = current_app.config
     share = cfg.get("SAMPLE_SHARE", 0.05) if share is None else share
     seed = cfg.get("SAMPLE_SEED") or cfg["SECRET_KEY"] if seed is None else seed
-    end = week_start(now)
+    end = rules.week_start(now)
     start = end - timedelta(days=7)
     rows = db.session.execute(
         select(Ticket.id, Ticket.assigned_unit_id).where(
@@ -403,7 +371,7 @@ def sample_completions(
         )
     ).all()
     pairs = [(t, u) for t, u in rows if u is not None]
-    chosen = choose_sample(pairs, share=share, seed=str(seed), week=start)
+    chosen = rules.choose_sample(pairs, share=share, seed=str(seed), week=start)
     statuses: dict[int, str] = {}
     for part in _chunks(chosen):
         statuses.update(
@@ -489,6 +457,9 @@ def verify_with_field_check(
         expected_version=expected_version,
         also=also,
     )
+
+
+# --- the review page's decisions ---------------------------------------------------
 
 
 def decide(

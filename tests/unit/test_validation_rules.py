@@ -3,6 +3,7 @@ reasons and deadline markers, and how a unit's record is graded."""
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -161,6 +162,32 @@ def test_a_deadline_is_late_at_due_and_soon_within_twelve_hours(
     due: datetime | None, marker: str
 ) -> None:
     assert rules.lateness(due, NOW) == marker
+
+
+# --- the weekly sample ---------------------------------------------------------------
+
+
+def test_the_weekly_sample_is_reproducible_and_takes_at_least_one_per_unit() -> None:
+    week = NOW
+    completions = [(i, 1) for i in range(1, 101)] + [(1000, 2)]
+    a = rules.choose_sample(completions, share=0.05, seed="s", week=week)
+    b = rules.choose_sample(list(reversed(completions)), share=0.05, seed="s", week=week)
+    assert a == b
+    assert len([t for t in a if t < 1000]) == math.ceil(0.05 * 100) and 1000 in a
+    assert rules.choose_sample(completions, share=0.05, seed="other", week=week) != a
+
+
+@pytest.mark.parametrize(
+    ("at", "monday"),
+    [
+        # Monday 00:00 WIB is Sunday 17:00 UTC.
+        (datetime(2026, 3, 1, 17, 0, tzinfo=UTC), datetime(2026, 3, 1, 17, 0, tzinfo=UTC)),
+        (datetime(2026, 3, 1, 16, 59, tzinfo=UTC), datetime(2026, 2, 22, 17, 0, tzinfo=UTC)),
+        (datetime(2026, 3, 8, 16, 59, tzinfo=UTC), datetime(2026, 3, 1, 17, 0, tzinfo=UTC)),
+    ],
+)
+def test_a_week_starts_on_monday_midnight_in_jakarta(at: datetime, monday: datetime) -> None:
+    assert rules.week_start(at) == monday
 
 
 # --- a unit's record ---------------------------------------------------------------
