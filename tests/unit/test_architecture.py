@@ -136,3 +136,17 @@ def test_the_allowlists_name_only_current_offenders() -> None:
     long_functions = {key for key, _length, explained in _long_functions() if not explained}
     assert [n for n in MODULES_ALLOWED_LONG if lengths.get(n, 0) <= MAX_MODULE_LINES] == []
     assert sorted(FUNCTIONS_ALLOWED_LONG - long_functions) == []
+
+
+def test_the_factory_wires_every_part_itself() -> None:
+    """Reading create_app shows each part: views, live push, jobs and the CLI wire themselves."""
+    tree = ast.parse((PACKAGE / "__init__.py").read_text())
+    factory = next(
+        n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "create_app"
+    )
+    calls = {
+        ast.unparse(node.func)
+        for node in ast.walk(factory)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+    }
+    assert {"views.init_app", "live.init_app", "jobs.init_app", "cli.init_app"} <= calls
