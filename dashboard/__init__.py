@@ -13,8 +13,8 @@ from flask import Flask
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app: defaults, instance/config.py, environment, then test_config.
 
-    Binds extensions and registers blueprints, socket handlers, error
-    handlers and CLI commands. It starts no scheduler, runs no migration and
+    Then each part wires itself, in this order: extensions, live push,
+    security, views, jobs, CLI. It starts no scheduler, runs no migration and
     opens no connection.
     """
     from . import config
@@ -41,7 +41,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri.split("://", 1)[1]
 
     from . import database, models  # noqa: F401  (models register their tables)
-    from .extensions import csrf, db, htmx, login_manager, migrate, socketio
+    from .extensions import csrf, db, htmx, login_manager, migrate
 
     db.init_app(app)
     database.configure_engine(app)
@@ -52,34 +52,17 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     register_i18n(app)  # Flask-Babel with the ?lang= / cookie locale selector
     login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
-    login_manager.login_message = "Silakan masuk untuk membuka halaman ini."
-    login_manager.login_message_category = "error"
-    from .live.sockets import client_manager
 
-    socketio.init_app(
-        app,
-        message_queue=app.config.get("REDIS_URL"),
-        async_mode=app.config.get("SOCKETIO_ASYNC_MODE"),
-        # None: only the page's own origin may open a socket (ASVS 4.4).
-        cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS"),
-        # Closing a user's or a wall's room disconnects its boards on every
-        # process. Redis pub/sub ignores the database number: deployments (and
-        # test runs) sharing one Redis keep apart by channel (SOCKETIO_CHANNEL).
-        client_manager=client_manager(app),
-    )
+    import jobs
 
+    from . import cli, live, views
     from .security import register_security
 
-    register_security(app)
-
-    from .views import converters, register_views
-
-    converters.init_app(app)  # before the blueprints add their rules
-
-    register_views(app)
-
-    from .cli import register_cli
-
-    register_cli(app)
+    # Live before security: ProxyFix must wrap Socket.IO's middleware too, so a socket
+    # behind the proxy sees the client's scheme and address like any page does.
+    live.init_app(app)  # Socket.IO and its connect handler
+    register_security(app)  # response headers, ProxyFix, rate limits
+    views.init_app(app)  # blueprints, log-in, error handlers, filters, URL guard
+    jobs.init_app(app)  # the `flask jobs` commands (the scheduler has its own process)
+    cli.init_app(app)  # the other `flask` commands
     return app

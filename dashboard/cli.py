@@ -1,4 +1,6 @@
-"""Command-line commands (``flask ...``): thin wrappers over the services."""
+"""Command-line commands (``flask ...``): thin wrappers over the services.
+
+The ``flask jobs`` group lives with the jobs (jobs/cli.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,6 @@ from . import clock
 units_cli = AppGroup("units", help="Organisation units.")
 users_cli = AppGroup("users", help="Staff accounts.")
 keys_cli = AppGroup("keys", help="Channel API keys.")
-jobs_cli = AppGroup("jobs", help="Scheduler jobs (escalation, ...).")
 privacy_cli = AppGroup("privacy", help="Reporter data: retention.")
 
 
@@ -96,43 +97,6 @@ def kpi_rebuild(if_empty: bool) -> None:
     click.echo(f"KPI rollup rebuilt: {rows:,} rows in {time.perf_counter() - started:.1f} s.")
 
 
-@jobs_cli.command("run")
-def jobs_run() -> None:
-    """Run the scheduler process (one leader; a second one stands by)."""
-    import logging
-
-    from flask import current_app
-
-    from jobs.scheduler import run_forever
-
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    run_forever(current_app._get_current_object())  # type: ignore[attr-defined]
-
-
-@jobs_cli.command("run-once")
-@click.argument("name")
-def jobs_run_once(name: str) -> None:
-    """Run one job once, now (for operators and tests)."""
-    from flask import current_app
-
-    from jobs import JOBS_BY_ID
-
-    job = JOBS_BY_ID.get(name.replace("_", "-"))
-    if job is None:
-        raise click.ClickException(f"unknown job {name!r}; jobs: {', '.join(JOBS_BY_ID)}")
-    count = job.func(current_app._get_current_object())  # type: ignore[attr-defined]
-    click.echo(f"{job.id}: {count}")
-
-
-@jobs_cli.command("list")
-def jobs_list() -> None:
-    """List the scheduled jobs."""
-    from jobs import JOBS
-
-    for job in JOBS:
-        click.echo(f"{job.id:20s} {job.trigger} {job.trigger_args}  {job.description}")
-
-
 @units_cli.command("import-boundaries")
 @click.argument("geojson", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
@@ -205,8 +169,9 @@ def issue_key(channel: str, label: str) -> None:
     click.echo(key)
 
 
-def register_cli(app: Flask) -> None:
+def init_app(app: Flask) -> None:
+    """The ``flask ...`` command groups of the app (``flask jobs`` comes from jobs.init_app)."""
     from .demo.commands import demo_cli
 
-    for group in (units_cli, users_cli, keys_cli, jobs_cli, kpi_cli, privacy_cli, demo_cli):
+    for group in (units_cli, users_cli, keys_cli, kpi_cli, privacy_cli, demo_cli):
         app.cli.add_command(group)

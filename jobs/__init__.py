@@ -4,6 +4,7 @@ The scheduler runs in its own process (``flask jobs run``), or — in the
 embedded default without Redis — inside the web process started by
 ``python wsgi.py``. Never in ``create_app`` and never in tests: tests call
 ``flask jobs run-once NAME`` or the job function with a fixed clock.
+``create_app`` calls ``init_app``, which only adds the ``flask jobs`` commands.
 """
 
 from __future__ import annotations
@@ -56,3 +57,13 @@ JOBS: list[Job] = [
 ]
 
 JOBS_BY_ID = {job.id: job for job in JOBS}
+
+
+def init_app(app: Flask) -> None:
+    """What the web app knows of the jobs: the ``flask jobs`` commands (jobs/cli.py).
+
+    It starts nothing; the scheduler starts from ``flask jobs run`` or ``python wsgi.py``.
+    """
+    from .cli import jobs_cli
+
+    app.cli.add_command(jobs_cli)

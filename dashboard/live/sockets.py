@@ -5,7 +5,7 @@ A board connects with its log-in session cookie, or with
 ``auth={"kota": <id>}`` to watch one kota. The scope decision is
 ``queries.board.scope_for_user`` / ``scope_for_wall``: the very one the HTTP
 snapshot uses. Anything else is refused. The Origin check is Engine.IO's
-(``cors_allowed_origins``, same origin by default), configured in create_app.
+(``cors_allowed_origins``, same origin by default), configured in live.init_app.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from flask_socketio import join_room
 
 from ..extensions import socketio
 from ..queries.board import BoardScope, scope_for_user, scope_for_wall
-from ..services.walls import resolve_wall_token
+from ..queries.walls import resolve_wall_token
 
 log = logging.getLogger(__name__)
 

@@ -12,6 +12,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeAlias
 
 from flask import current_app
 from sqlalchemy import delete, select, update
@@ -24,6 +25,9 @@ from .errors import ServiceError
 
 # The key of the token in Flask's session cookie.
 SESSION_KEY = "_pantau_sid"
+
+# The signed-in user that Flask-Login keeps as ``current_user``.
+SignedInUser: TypeAlias = User
 
 
 class LoginLocked(ServiceError):
@@ -40,7 +44,7 @@ class LoginLocked(ServiceError):
 class Signed:
     """A signed-in request: the user and the id of its log-in session."""
 
-    user: User
+    user: SignedInUser
     session_id: int
 
 

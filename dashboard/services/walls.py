@@ -1,4 +1,4 @@
-"""Wall-screen tokens: issue, revoke, resolve.
+"""Wall-screen tokens: issue and revoke (queries/walls.py resolves and lists them).
 
 A wall token opens a read-only board (the province, or one kota) on a
 monitoring-room screen without anyone logging in. Only the token's SHA-256 is
@@ -7,7 +7,6 @@ stored; the token itself is shown once, when it is issued.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +17,13 @@ from ..database import begin_write
 from ..domain.workflow import Actor, NotPermitted, Role
 from ..extensions import db
 from ..models import Unit, WallToken
+from ..queries import walls as wall_reads
+from ..queries.walls import Wall, token_hash
 from .errors import InvalidInput, NotFound
+
+# TRANSITIONAL: re-exported only until views/board.py reads them from queries/walls.py.
+list_wall_tokens = wall_reads.list_wall_tokens
+resolve_wall_token = wall_reads.resolve_wall_token
 
 TOKEN_PREFIX = "pw_"
 
@@ -31,19 +36,6 @@ class IssuedToken:
     token: str
     label: str
     kota_id: int | None
-
-
-@dataclass(frozen=True)
-class Wall:
-    """What a resolved wall token grants: a board of the province or of one kota."""
-
-    id: int
-    label: str
-    kota_id: int | None
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def _require_admin(actor: Actor) -> None:
@@ -96,42 +88,3 @@ def revoke_wall_token(token_id: int, *, actor: Actor, now: datetime) -> Wall:
     wall = Wall(id=row.id, label=row.label, kota_id=row.kota_id)
     db.session.commit()
     return wall
-
-
-def resolve_wall_token(token: str | None) -> Wall | None:
-    """The wall a token opens, or None when it is unknown or revoked."""
-    if not token or not isinstance(token, str) or len(token) > 200:
-        return None
-    row = db.session.execute(
-        select(WallToken.id, WallToken.label, WallToken.kota_id).where(
-            WallToken.token_hash == token_hash(token), WallToken.revoked_at.is_(None)
-        )
-    ).first()
-    if row is None:
-        return None
-    return Wall(id=row.id, label=row.label, kota_id=row.kota_id)
-
-
-@dataclass(frozen=True)
-class TokenListing:
-    id: int
-    label: str
-    kota_name: str | None
-    created_at: datetime
-    revoked_at: datetime | None
-
-
-def list_wall_tokens() -> list[TokenListing]:
-    """Every token ever issued, newest first (for the admin page)."""
-    rows = db.session.execute(
-        select(
-            WallToken.id,
-            WallToken.label,
-            Unit.name,
-            WallToken.created_at,
-            WallToken.revoked_at,
-        )
-        .outerjoin(Unit, Unit.id == WallToken.kota_id)
-        .order_by(WallToken.id.desc())
-    ).all()
-    return [TokenListing(r[0], r[1], r[2], r[3], r[4]) for r in rows]

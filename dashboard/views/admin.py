@@ -11,9 +11,9 @@ from .. import clock
 from ..domain.accounts import parse_role
 from ..domain.workflow import Role
 from ..live.sockets import end_user_boards
-from ..queries import accounts as qa
-from ..queries import board as qb
-from ..queries import privacy as q
+from ..queries import accounts as account_reads
+from ..queries import board as board_reads
+from ..queries import privacy as privacy_reads
 from ..scope import actor_for_user
 from ..services import accounts, sessions
 from ..services.errors import InvalidInput, NotFound, NotPermitted
@@ -32,22 +32,22 @@ def _require_admin() -> None:
 def access_log() -> Any:
     """Who opened which reporter's identity, when and why (append-only)."""
     _require_admin()
-    filters, errors = q.AccessFilters.from_args(request.args)
+    filters, errors = privacy_reads.AccessFilters.from_args(request.args)
     fmt = (request.args.get("export") or "").strip().lower()
     if fmt and fmt not in exports.FORMATS:
         errors["export"] = f"format unduhan tidak dikenal: {fmt[:30]!r}; pilih csv atau xlsx"
     if not errors and fmt:
-        everything, _ = q.access_log(filters, whole=True)
-        return exports.response(q.access_table(everything), fmt)
-    rows, total = q.access_log(filters) if not errors else ([], 0)
+        everything, _ = privacy_reads.access_log(filters, whole=True)
+        return exports.response(privacy_reads.access_table(everything), fmt)
+    rows, total = privacy_reads.access_log(filters) if not errors else ([], 0)
     page = render_template(
         "admin/access_log.html",
         rows=rows,
         total=total,
         filters=filters,
         errors=errors,
-        users=q.users_with_access(),
-        page_size=q.PAGE_SIZE,
+        users=privacy_reads.users_with_access(),
+        page_size=privacy_reads.PAGE_SIZE,
     )
     return page, 400 if errors else 200
 
@@ -73,7 +73,7 @@ UNIT_KIND_LABELS = {
 ROLE_CHOICES = [(r.value, r.label) for r in Role]
 
 
-def audit_summary(row: qa.AuditRow) -> str:
+def audit_summary(row: account_reads.AuditRow) -> str:
     """One line of the audit log: what changed, in words."""
     d = row.detail
 
@@ -98,9 +98,9 @@ def _page(template: str, status: int = 200, **context: Any) -> Any:
             render_template(
                 template,
                 roles=ROLE_CHOICES,
-                units=qa.unit_choices(),
+                units=account_reads.unit_choices(),
                 unit_kinds=UNIT_KIND_LABELS,
-                kotas=qb.kota_choices(),
+                kotas=board_reads.kota_choices(),
                 action_labels=ACTION_LABELS,
                 audit_summary=audit_summary,
                 **context,
@@ -137,15 +137,15 @@ def users() -> Any:
         else:
             flash(f"Akun {user.username} dibuat.", "success")
             return redirect(url_for("admin.user", user_id=user.id))
-    filters, filter_errors = qa.UserFilters.from_args(request.args)
+    filters, filter_errors = account_reads.UserFilters.from_args(request.args)
     return _page(
         "admin/users.html",
         status if not filter_errors else 400,
-        rows=qa.users(filters),
+        rows=account_reads.users(filters),
         filters=filters,
         filter_errors=filter_errors,
         open_sessions=sessions.open_session_counts(clock.now()),
-        audit=qa.audit_log(limit=30),
+        audit=account_reads.audit_log(limit=30),
         errors=errors,
         form=request.form if errors else {},
     )
@@ -156,7 +156,7 @@ def users() -> Any:
 def user(user_id: int) -> Any:
     """One account: change role/unit/kota, deactivate or reactivate, reset the password."""
     _require_admin()
-    if qa.user(user_id) is None:
+    if account_reads.user(user_id) is None:
         abort(404)
     errors: dict[str, str] = {}
     status = 200
@@ -211,13 +211,13 @@ def user(user_id: int) -> Any:
                 return redirect(url_for("auth.login"))
             else:
                 return redirect(url_for("admin.user", user_id=user_id))
-    row = qa.user(user_id)
+    row = account_reads.user(user_id)
     return _page(
         "admin/user.html",
         status,
         row=row,
         open_sessions=sessions.open_session_counts(clock.now()).get(user_id, 0),
-        audit=qa.audit_log(user_id=user_id, limit=100),
+        audit=account_reads.audit_log(user_id=user_id, limit=100),
         errors=errors,
         form=request.form if errors else {},
         password=password,

@@ -18,10 +18,9 @@ from ..domain import jsonbody
 from ..domain.intake import InvalidReport, has_unsafe_characters, parse_report, payload_hash
 from ..domain.tracking import normalise_tracking
 from ..domain.workflow import Actor
-from ..extensions import csrf, db, limiter
+from ..extensions import csrf, limiter
 from ..live.publisher import publish
-from ..models import Ticket
-from ..queries import tickets as q
+from ..queries import tickets as ticket_reads
 from ..services import accounts, intake, validation
 from ..services.errors import InvalidInput
 
@@ -122,18 +121,29 @@ def create_ticket() -> Any:
     return jsonify(body), (201 if result.created else 200)
 
 
-def _by_tracking(tracking: str) -> Ticket | None:
+def _public_view(tracking: str) -> dict[str, Any] | None:
+    """What anyone may know of the ticket with this tracking number, or None."""
     # A control character cannot be in a tracking number (and PostgreSQL refuses NUL).
-    return None if has_unsafe_characters(tracking) else q.by_tracking(normalise_tracking(tracking))
+    if has_unsafe_characters(tracking):
+        return None
+    ticket = ticket_reads.by_tracking(normalise_tracking(tracking))
+    return None if ticket is None else ticket_reads.public_view(ticket, base_url=base_url())
+
+
+def _ticket_id(tracking: str) -> int | None:
+    if has_unsafe_characters(tracking):
+        return None
+    ticket = ticket_reads.by_tracking(normalise_tracking(tracking))
+    return None if ticket is None else ticket.id
 
 
 @bp.route("/tickets/<tracking>", methods=["GET"])
 def get_ticket(tracking: str) -> Any:
     """A ticket's public view, by tracking number (no reporter data)."""
-    ticket = _by_tracking(tracking)
-    if ticket is None:
+    view = _public_view(tracking)
+    if view is None:
         return _error(404, "not_found", "Tiket tidak ditemukan.")
-    return jsonify(q.public_view(ticket, base_url=base_url()))
+    return jsonify(view)
 
 
 @bp.route("/tickets/<tracking>/rating", methods=["POST"])
@@ -165,12 +175,12 @@ def rate_ticket(tracking: str) -> Any:
         errors["comment"] = "berisi karakter kontrol (contains control or invalid characters)"
     if errors:
         return _error(422, "invalid", "Penilaian tidak valid.", errors)
-    ticket = _by_tracking(tracking)
-    if ticket is None:
+    ticket_id = _ticket_id(tracking)
+    if ticket_id is None:
         return _error(404, "not_found", "Tiket tidak ditemukan.")
     assert isinstance(rating, int)
     validation.rate_by_channel(
-        ticket.id,
+        ticket_id,
         channel_code=channel.code,
         rating=rating,
         fixed=fixed,
@@ -178,5 +188,5 @@ def rate_ticket(tracking: str) -> Any:
         now=clock.now(),
         publish=publish,
     )
-    db.session.refresh(ticket)
-    return jsonify(q.public_view(ticket, base_url=base_url())), 200
+    # Read again: the ticket as the rating left it.
+    return jsonify(_public_view(tracking)), 200

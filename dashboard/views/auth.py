@@ -7,8 +7,10 @@ from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
+    Flask,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -21,10 +23,31 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from .. import clock
-from ..extensions import limiter
+from ..extensions import limiter, login_manager
 from ..services import accounts, sessions
 
 bp = Blueprint("auth", __name__)
+
+
+def init_app(_app: Flask) -> None:
+    """Flask-Login signs requests in through load_user and sends strangers to log-in."""
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Silakan masuk untuk membuka halaman ini."
+    login_manager.login_message_category = "error"
+    login_manager.user_loader(load_user)
+
+
+def load_user(user_id: str) -> sessions.SignedInUser | None:
+    """The user of an open server-side session (services/sessions.py), else nobody.
+
+    A cookie without the session token (a remember-me cookie, an old
+    cookie) or with an ended one signs no one in.
+    """
+    signed = sessions.resolve(user_id, session.get(sessions.SESSION_KEY), now=clock.now())
+    if signed is None:
+        return None
+    g.login_session_id = signed.session_id
+    return signed.user
 
 
 class LoginForm(FlaskForm):

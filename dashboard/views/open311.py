@@ -23,7 +23,7 @@ from ..domain.tracking import normalise_tracking
 from ..domain.workflow import Actor
 from ..extensions import csrf, limiter
 from ..live.publisher import publish
-from ..queries import open311 as q
+from ..queries import open311 as open311_reads
 from ..services import accounts, intake
 from ..services.errors import InvalidInput
 from .api import base_url, openapi_document
@@ -143,14 +143,14 @@ def openapi() -> Response:
 def services(fmt: str) -> Response:
     """Every active category as a service."""
     _check_jurisdiction(request.args.get("jurisdiction_id"))
-    return respond(fmt, "services", [open311.service(s) for s in q.services()])
+    return respond(fmt, "services", [open311.service(s) for s in open311_reads.services()])
 
 
 @bp.get(f"/v2/services/<service_code>.{FORMAT}")
 def service_definition(service_code: str, fmt: str) -> Response:
     """A category's service definition: the attributes a request may carry."""
     _check_jurisdiction(request.args.get("jurisdiction_id"))
-    found = q.service(service_code)
+    found = open311_reads.service(service_code)
     if found is None:
         raise Open311Error(404, [f"service_code: tidak dikenal (not found): {service_code}"])
     return respond(fmt, "service_definition", open311.service_definition(found))
@@ -194,7 +194,7 @@ def create_request(fmt: str) -> Response:
         # The spec: an unknown service_code is "not found"; every other problem is a 400.
         status = 404 if "category" in exc.errors else 403 if exc.status == 403 else 400
         raise Open311Error(status, open311.field_errors(exc.errors)) from None
-    record = q.request(result.tracking)
+    record = open311_reads.request(result.tracking)
     assert record is not None
     notice = open311.post_notice(record, media_url_given=submission.media_url_given)
     answer = open311.post_answer(result.tracking, notice)
@@ -207,7 +207,7 @@ def list_requests(fmt: str) -> Response:
     args = _args()
     _check_jurisdiction(args.get("jurisdiction_id"))
     query = open311.request_query(args, now=clock.now())
-    records = q.requests(query)
+    records = open311_reads.requests(query)
     return respond(
         fmt,
         "service_requests",
@@ -219,7 +219,7 @@ def list_requests(fmt: str) -> Response:
 def get_request(service_request_id: str, fmt: str) -> Response:
     """One request by its id (the ticket's tracking number)."""
     _check_jurisdiction(request.args.get("jurisdiction_id"))
-    record = q.request(normalise_tracking(service_request_id))
+    record = open311_reads.request(normalise_tracking(service_request_id))
     if record is None:
         raise Open311Error(
             404, [f"service_request_id: tidak ditemukan (not found): {service_request_id}"]
@@ -232,7 +232,7 @@ def get_token(token: str, fmt: str) -> Response:
     """A token's service_request_id. Tokens are the tracking numbers: every service is realtime."""
     _check_jurisdiction(request.args.get("jurisdiction_id"))
     tracking = normalise_tracking(token)
-    if not q.tracking_exists(tracking):
+    if not open311_reads.tracking_exists(tracking):
         raise Open311Error(404, [f"token: tidak ditemukan (not found): {token}"])
     return respond(fmt, "service_requests", [open311.token(tracking)])
 
@@ -244,5 +244,7 @@ def list_updates(fmt: str) -> Response:
     _check_jurisdiction(args.get("jurisdiction_id"))
     query = open311.update_query(args, now=clock.now())
     return respond(
-        fmt, "service_requests_updates", [open311.request_update(u) for u in q.updates(query)]
+        fmt,
+        "service_requests_updates",
+        [open311.request_update(u) for u in open311_reads.updates(query)],
     )

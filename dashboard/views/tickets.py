@@ -39,7 +39,7 @@ from ..domain.inputs import InvalidNumber, parse_id
 from ..domain.intake import InvalidReport, parse_report
 from ..live.publisher import publish
 from ..queries import receipts
-from ..queries import tickets as q
+from ..queries import tickets as ticket_reads
 from ..scope import actor_for_user
 from ..services import intake, privacy
 from ..services import workflow as svc
@@ -65,16 +65,18 @@ def home() -> Any:
 @login_required
 def worklist() -> Response:
     """The tickets this user may see, newest first; htmx swaps just the list."""
-    filters = q.Filters.from_args(request.args)
-    page = q.worklist(_actor(), filters)
+    filters = ticket_reads.Filters.from_args(request.args)
+    page = ticket_reads.worklist(_actor(), filters)
     return render_page_or_partial(
         "tickets/worklist.html",
         "tickets/_list.html",
         page=page,
         filters=filters,
         statuses=list(wf.Status),
-        categories=q.categories(),
-        unit_names=q.unit_names({t.assigned_unit_id for t in page.tickets if t.assigned_unit_id}),
+        categories=ticket_reads.categories(),
+        unit_names=ticket_reads.unit_names(
+            {t.assigned_unit_id for t in page.tickets if t.assigned_unit_id}
+        ),
         now=clock.now(),
     )
 
@@ -82,7 +84,7 @@ def worklist() -> Response:
 def _detail_context(ticket_id: int) -> dict[str, Any]:
     actor = _actor()
     ticket = svc.load_visible(ticket_id, actor)
-    events = q.history(ticket.id)
+    events = ticket_reads.history(ticket.id)
     unit_ids = {u for u in (ticket.assigned_unit_id, ticket.kelurahan_id, ticket.kota_id) if u}
     unit_ids |= ticket.supporting_unit_ids
     for e in events:
@@ -96,11 +98,11 @@ def _detail_context(ticket_id: int) -> dict[str, Any]:
         "description": disclosure.description_of(actor, ticket.id),
         "events": events,
         "notes": disclosure.history_notes(actor, ticket.id, events),
-        "photos": q.photos(ticket.id),
-        "unit_names": q.unit_names(unit_ids),
+        "photos": ticket_reads.photos(ticket.id),
+        "unit_names": ticket_reads.unit_names(unit_ids),
         "allowed": {a.__name__ for a in allowed},
         "note_kinds": [(k, wf.NOTE_KIND_LABELS[k]) for k in wf.note_kinds(state, actor)],
-        "dispose_targets": q.units_for_select(wf.HANDLING_UNIT_KINDS)
+        "dispose_targets": ticket_reads.units_for_select(wf.HANDLING_UNIT_KINDS)
         if wf.Dispose in allowed or wf.Coordinate in allowed
         else [],
         "may_view_reporter": privacy.may_view_reporter(actor) and ticket.reporter_id is not None,
@@ -193,7 +195,7 @@ def act(ticket_id: int, action: str) -> Any:
             dup = _form_text("duplicate_of")
             dup_id = None
             if dup:
-                original = q.by_tracking(dup.upper())
+                original = ticket_reads.by_tracking(dup.upper())
                 if original is None:
                     raise InvalidInput({"duplicate_of": "nomor tiket asli tidak ditemukan"})
                 dup_id = original.id
@@ -207,7 +209,7 @@ def act(ticket_id: int, action: str) -> Any:
             )
         case _:
             abort(404)
-    if not q.is_visible(ticket_id, actor):
+    if not ticket_reads.is_visible(ticket_id, actor):
         # A disposition or hand-back moved the ticket out of this user's scope:
         # its page would now be a 404, so go back to the worklist.
         flash("Tindakan tersimpan; tiket tidak lagi ada di daftar Anda.", "success")
@@ -238,7 +240,7 @@ def reporter(ticket_id: int) -> Any:
 @login_required
 def photo(photo_id: int) -> Response:
     """A ticket photo, for staff who may see the ticket."""
-    row = q.photo_for(photo_id, _actor())
+    row = ticket_reads.photo_for(photo_id, _actor())
     if row is None:
         abort(404)
     response = Response(row.content, mimetype=row.mime)
@@ -312,10 +314,12 @@ def new() -> Any:
         abort(404)
     form = IntakeForm()
     # SelectChoice, not (value, label) tuples: WTForms 3.3 deprecates tuples.
-    form.channel.choices = [SelectChoice(c.code, c.name) for c in q.channels(online=False)]
-    form.category.choices = [SelectChoice(c.code, c.name) for c in q.categories()]
+    form.channel.choices = [
+        SelectChoice(c.code, c.name) for c in ticket_reads.channels(online=False)
+    ]
+    form.category.choices = [SelectChoice(c.code, c.name) for c in ticket_reads.categories()]
     form.kelurahan.choices = [SelectChoice("", "— tentukan dari koordinat —")] + [
-        SelectChoice(u.code, u.name) for u in q.units_for_select(("kelurahan",))
+        SelectChoice(u.code, u.name) for u in ticket_reads.units_for_select(("kelurahan",))
     ]
     if request.method == "GET":
         _prefill_for_office(form)
@@ -413,7 +417,7 @@ def receipt(ticket_id: int) -> Any:
             tracking_url=f"{base}{url_for('public.ticket', tracking=found.tracking)}",
             rating_url=f"{base}{url_for('public.rate', token=token)}" if token else None,
             promise=IDENTITY_PROMISE.get(found.confidentiality, IDENTITY_PROMISE["confidential"]),
-            may_open=q.is_visible(ticket_id, _actor()),
+            may_open=ticket_reads.is_visible(ticket_id, _actor()),
         )
     )
     response.headers["Cache-Control"] = "no-store"  # the rating link is the reporter's
