@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import (
@@ -17,6 +18,8 @@ from flask.wrappers import Response
 from flask_login import current_user, login_required
 
 from .. import clock
+from ..domain import history as vocabulary
+from ..domain import sla
 from ..domain.inputs import InvalidNumber, parse_id
 from ..domain.workflow import Role
 from ..live.sockets import revoke_wall
@@ -28,8 +31,23 @@ from ..services.errors import InvalidInput
 bp = Blueprint("board", __name__)
 
 BOARD_ROLES = {Role.ADMIN, Role.MRO, Role.EXECUTIVE, Role.VALIDATOR, Role.OFFICER}
+# The board's counters: key (live.js ``compute()``), glyph, label, and the short
+# label of a kota tile. The page renders the tiles; live.js fills both.
+COUNTERS = (
+    ("unworked", "○", "Belum dikerjakan", vocabulary.UNWORKED_MARKER),
+    ("late_response", "▲", "Lewat batas respons", vocabulary.ESCALATION_LEVELS["late"].marker),
+    ("late_completion", "◆", "Lewat tenggat", vocabulary.ESCALATION_LEVELS["overdue"].marker),
+    ("escalated", "⚠", "Eskalasi", "Eskalasi"),
+    ("awaiting_validation", "◷", "Menunggu validasi", "Menunggu validasi"),
+    ("reopened", "↺", "Dibuka kembali", "Dibuka kembali"),
+    ("completed_today", "✓", "Selesai hari ini", "Selesai hari ini"),
+)
 # Placeholder id in URL templates handed to live.js (replaced client-side).
 ID_PLACEHOLDER = 987654321
+
+
+def _ms(span: timedelta) -> int:
+    return int(span.total_seconds() * 1000)
 
 
 def _role() -> Role:
@@ -74,12 +92,20 @@ def _render_board(
         if mode == "workstation"
         else None,
         "idPlaceholder": str(ID_PLACEHOLDER),
+        # live.js derives lateness by the escalation job's rule and names it in its words.
+        "rules": {
+            "level1Ms": _ms(sla.UNWORKED_LEVEL1),
+            "level2Ms": _ms(sla.UNWORKED_LEVEL2),
+        },
+        "words": vocabulary.board_words(),
+        "counters": [(key, glyph, short) for key, glyph, _label, short in COUNTERS],
     }
     response = current_app.make_response(
         render_template(
             "board/page.html",
             scope=scope,
             config=config,
+            counters=COUNTERS,
             mode=mode,
             kota_code=kota_code,
             kotas=q.kota_choices() if scope.is_province or scope.kind == "kota" else [],
