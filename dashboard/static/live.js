@@ -76,6 +76,8 @@
   }
   function hhmm(t) { var d = new Date(t + WIB); return pad(d.getUTCHours()) + ":" + pad(d.getUTCMinutes()); }
   function clockText(t) { var d = new Date(t + WIB); return hhmm(t) + ":" + pad(d.getUTCSeconds()); }
+  // An age as the wall shows it: "3 hari 04:12" ("hari" as formatting.duration_minutes
+  // writes a day), under a day a ticking "04:12:09". No other duration words here.
   function ageText(a) {
     if (a < 0) a = 0;
     var s = Math.floor(a / 1000), d = Math.floor(s / 86400);
