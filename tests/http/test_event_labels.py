@@ -1,6 +1,6 @@
-"""Every kind of history row, by its name, on every page that tells a ticket's story:
-the staff timeline, the review page, the public timeline (page and JSON) and the
-board ticker show domain.history's words and never an event, level or note code."""
+"""Every kind of history row, by its name: the staff timeline, the public timeline
+(page and JSON) and the board ticker show domain.history's words and never an
+event, level or note code. (The review page names rows by the same filter.)"""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from dashboard.domain import history as vocabulary
 from dashboard.domain.workflow import ActorKind
 from dashboard.extensions import db
 from dashboard.models import TicketEventRow
+from dashboard.queries import tickets as ticket_reads
 from tests.conftest import T0
 from tests.factories import later
 from tests.http.helpers import AT_UTAN_KAYU, Town, add_ticket, client_as, make_town, tracking_of
@@ -167,3 +168,21 @@ def test_the_board_ticker_names_every_kind(sqlite_app: Flask, story: Story) -> N
     assert codes_in(" ".join(labels)) == []
     assert "Dinilai pelapor: 2/5" in labels
     assert vocabulary.ESCALATION_LEVELS["level2"].ticker in labels
+
+
+def test_the_public_timeline_reads_the_same_story_in_english(
+    sqlite_app: Flask, story: Story
+) -> None:
+    with sqlite_app.app_context():
+        indonesian = ticket_reads.public_timeline(story.ticket_id)
+        english = ticket_reads.public_timeline(story.ticket_id, lang="en")
+
+    assert [i["kind"] for i in english] == [i["kind"] for i in indonesian]
+    assert [i["unit"] for i in english] == [i["unit"] for i in indonesian]
+    assert not any("_" in item["text"] or "{" in item["text"] for item in english)
+    assert (
+        english[0]["text"]
+        == "Report received through JAKI. Passed on to Kelurahan Utan Kayu Utara."
+    )
+    returned = next(i["text"] for i in english if i["kind"] == "returned_for_review")
+    assert returned.endswith("(the reporter's rating was low).")
