@@ -51,12 +51,24 @@ def margin_minutes(due: datetime, at: datetime) -> int:
     return int((due - at).total_seconds() // 60)
 
 
+def fallen_due(due: datetime, now: datetime) -> bool:
+    """An escalation falls due at its deadline itself: the sweep (and its SQL twin,
+    ``services.escalation.candidates_statement``), the validation queue's late count
+    and the board's late markers (``live.js`` ``derive()``)."""
+    return due <= now
+
+
+def past_due(due: datetime, at: datetime) -> bool:
+    """Late as the KPIs count it: after the deadline, on time at the deadline itself
+    (a negative ``margin_minutes``; SQL twin ``queries.kpis.figure_clause``)."""
+    return at > due
+
+
 def unworked_level(clock_start: datetime, now: datetime) -> int:
     """0, 1 (24 h unworked) or 2 (48 h unworked)."""
-    age = now - clock_start
-    if age >= UNWORKED_LEVEL2:
+    if fallen_due(clock_start + UNWORKED_LEVEL2, now):
         return 2
-    if age >= UNWORKED_LEVEL1:
+    if fallen_due(clock_start + UNWORKED_LEVEL1, now):
         return 1
     return 0
 
@@ -137,19 +149,19 @@ def due_escalations(c: Clocks, now: datetime) -> list[Due]:
     """
     out: list[Due] = []
     if awaits_validator(c):
-        if c.validation_due_at is not None and c.validation_due_at <= now:
+        if c.validation_due_at is not None and fallen_due(c.validation_due_at, now):
             out.append(Due("validation", c.validation_due_at, c.validation_due_at))
         return out
     if not owes_work(c):
         return out
-    if c.first_response_at is None and c.response_due_at <= now:
+    if c.first_response_at is None and fallen_due(c.response_due_at, now):
         out.append(Due("late", c.response_due_at, c.response_due_at))
     if c.assigned_unit_id is not None and c.clock_stopped_at is None:
         for level, after in (("level1", UNWORKED_LEVEL1), ("level2", UNWORKED_LEVEL2)):
             due_at = c.clock_started_at + after
-            if due_at <= now:
+            if fallen_due(due_at, now):
                 out.append(Due(level, c.clock_started_at, due_at))
     completion = effective_completion_due(c)
-    if completion <= now:
+    if fallen_due(completion, now):
         out.append(Due("overdue", completion, completion))
     return sorted(out, key=lambda d: d.due_at)

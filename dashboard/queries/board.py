@@ -26,7 +26,7 @@ from sqlalchemy import ColumnElement, Connection, RowMapping, Select, func, sele
 from sqlalchemy.orm import aliased
 
 from ..clock import JAKARTA
-from ..domain import sla
+from ..domain import history, sla
 from ..domain.workflow import Actor, ActorKind, Role, Status
 from ..extensions import db
 from ..models import Category, Ticket, TicketEventRow, Unit
@@ -301,31 +301,6 @@ def ticket_facts(ticket_id: int, *, from_unit_id: int | None = None) -> TicketFa
 
 # --- ticker --------------------------------------------------------------------
 
-ESCALATION_TEXT = {
-    "late": ("Lewat batas respons", "late", "▲"),
-    "level1": ("Eskalasi 1 · 24 jam belum dikerjakan", "late", "▲"),
-    "level2": ("Eskalasi 2 · 48 jam, ke atasan unit", "alarm", "◆"),
-    "overdue": ("Lewat tenggat penyelesaian", "alarm", "◆"),
-}
-NOTE_TEXT = {
-    "warning": ("Teguran MRO ke unit", "late", "!"),
-    "acknowledge": ("Eskalasi ditangani MRO", "info", "✓"),
-    "note": ("Catatan", "info", "✎"),
-}
-KIND_TEXT = {
-    "received": ("Laporan baru", "new", "●"),
-    "work_started": ("Mulai dikerjakan", "work", "◐"),
-    "disposed": ("Disposisi ke unit lain", "info", "➜"),
-    "handed_back": ("Dikembalikan ke MRO", "info", "↩"),
-    "coordination_requested": ("Koordinasi antarunit", "info", "⇄"),
-    "ews_set": ("EWS ditetapkan", "work", "⚑"),
-    "completed": ("Selesai dikerjakan", "done", "✓"),
-    "rated": ("Dinilai pelapor", "info", "★"),
-    "verified": ("Diverifikasi selesai", "done", "✓"),
-    "reopened": ("Dibuka kembali", "reopen", "↺"),
-    "rejected": ("Ditolak", "info", "✕"),
-}
-
 
 def ticker_item(
     *,
@@ -339,16 +314,8 @@ def ticker_item(
     kota_id: int | None,
     kota: str | None,
 ) -> dict[str, Any]:
-    """One line of the ticker: what happened, in Indonesian, with a tone and a glyph."""
-    data = data or {}
-    if kind == "escalated":
-        label, tone, glyph = ESCALATION_TEXT.get(str(data.get("level")), ("Eskalasi", "late", "▲"))
-    elif kind == "note":
-        label, tone, glyph = NOTE_TEXT.get(str(data.get("note_kind", "note")), NOTE_TEXT["note"])
-    else:
-        label, tone, glyph = KIND_TEXT.get(kind, (kind, "info", "•"))
-    if kind == "rated" and data.get("rating") is not None:
-        label = f"Dinilai pelapor: {data['rating']}/5"
+    """One line of the ticker: what happened (domain.history's words), a tone and a glyph."""
+    label, tone, glyph = history.ticker(kind, data)
     return {
         "seq": seq,
         "kind": kind,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +11,7 @@ from sqlalchemy import func, select
 
 from .. import formatting as fmt
 from ..disclosure import descriptions_of
+from ..domain import history as vocabulary
 from ..domain.workflow import Actor, Confidentiality, Status
 from ..extensions import db
 from ..models import (
@@ -221,20 +223,165 @@ def public_stage(status: Status, reopen_confirmed: bool) -> str:
 
 # --- the public timeline -------------------------------------------------------------
 
-PUBLIC_REVIEW_REASONS = {
-    "low_rating": "penilaian pelapor rendah",
-    "sample": "terpilih dalam sampel pemeriksaan mingguan",
-    "repeat_report": "masalah yang sama dilaporkan lagi",
+
+@dataclass(frozen=True)
+class _Names:
+    """The names a public timeline mentions, each read once for the whole history."""
+
+    units: dict[int, str]
+    body_of: dict[int, int]  # a validator (user id) -> the unit they decide for
+    channels: dict[str, str]
+    duplicates: dict[int, str]  # ticket id -> tracking number
+
+    def unit(self, unit_id: Any) -> str | None:
+        return self.units.get(unit_id) if isinstance(unit_id, int) else None
+
+    def body(self, user_id: int | None) -> str | None:
+        return None if user_id is None else self.units.get(self.body_of.get(user_id, -1))
+
+
+# Kinds whose actor is a validator: the public reads the body they decide for.
+_VALIDATOR_KINDS = frozenset({"verified", "reopened", "field_check_requested"})
+
+
+def _names(rows: list[Any]) -> _Names:
+    unit_ids: set[int] = set()
+    user_ids: set[int] = set()
+    duplicate_ids: set[int] = set()
+    channel_codes: set[str] = set()
+    for kind, _at, user_id, data in rows:
+        data = data or {}
+        unit_ids |= {v for k, v in data.items() if k.endswith("unit_id") and isinstance(v, int)}
+        unit_ids |= {u for u in data.get("unit_ids", []) if isinstance(u, int)}
+        if user_id is not None and kind in _VALIDATOR_KINDS:
+            user_ids.add(user_id)
+        if isinstance(data.get("duplicate_of_id"), int):
+            duplicate_ids.add(data["duplicate_of_id"])
+        if isinstance(data.get("channel"), str):
+            channel_codes.add(data["channel"])
+    body_of: dict[int, int] = {}
+    if user_ids:
+        bodies = db.session.execute(select(User.id, User.unit_id).where(User.id.in_(user_ids)))
+        body_of = {uid: unit_id for uid, unit_id in bodies if unit_id is not None}
+        unit_ids |= set(body_of.values())
+    channels: dict[str, str] = {}
+    if channel_codes:
+        named = db.session.execute(
+            select(Channel.code, Channel.name).where(Channel.code.in_(channel_codes))
+        )
+        channels = {code: name for code, name in named}
+    duplicates: dict[int, str] = {}
+    if duplicate_ids:
+        tracked = db.session.execute(
+            select(Ticket.id, Ticket.tracking).where(Ticket.id.in_(duplicate_ids))
+        )
+        duplicates = {tid: tracking for tid, tracking in tracked}
+    return _Names(unit_names(unit_ids), body_of, channels, duplicates)
+
+
+@dataclass
+class _Replay:
+    """One history row as the public reads it, and the lead unit replayed up to it."""
+
+    names: _Names
+    lang: str
+    lead: str | None = None  # the lead unit after the rows read so far
+    data: dict[str, Any] = field(default_factory=dict)
+    body: str | None = None  # the deciding validator's body, for validator kinds
+
+    def day(self, key: str) -> str:
+        return fmt.wib_day_long(self.data.get(key), self.lang)
+
+
+# A public line: (variant of the kind's sentence, the values it names, the unit it credits).
+_Line = tuple[str, dict[str, str | None], str | None]
+
+
+def _received(r: _Replay) -> _Line:
+    r.lead = r.names.unit(r.data.get("assigned_unit_id"))
+    channel = r.names.channels.get(str(r.data.get("channel")))
+    return ("" if r.lead else "unrouted"), {"channel": channel, "unit": r.lead}, r.lead
+
+
+def _disposed(r: _Replay) -> _Line:
+    r.lead = r.names.unit(r.data.get("to_unit_id"))
+    return "", {"unit": r.lead}, r.lead
+
+
+def _handed_back(r: _Replay) -> _Line:
+    was = r.names.unit(r.data.get("from_unit_id")) or r.lead
+    r.lead = None
+    return "", {"unit": was}, was
+
+
+def _by_lead(r: _Replay) -> _Line:
+    return "", {"unit": r.lead}, r.lead
+
+
+def _coordination(r: _Replay) -> _Line:
+    helpers = (r.names.unit(u) for u in r.data.get("unit_ids", []))
+    return "", {"unit": r.lead, "helpers": ", ".join(h for h in helpers if h)}, r.lead
+
+
+def _ews(r: _Replay) -> _Line:
+    return "", {"unit": r.lead, "ews": r.day("ews_at")}, r.lead
+
+
+def _completed(r: _Replay) -> _Line:
+    return ("" if r.data.get("first_completion", True) else "again"), {"unit": r.lead}, r.lead
+
+
+def _rated(r: _Replay) -> _Line:
+    return "", {}, None
+
+
+def _returned(r: _Replay) -> _Line:
+    return "", {"reason": vocabulary.review_reason(r.data.get("reason"), r.lang)}, None
+
+
+def _field_check(r: _Replay) -> _Line:
+    return "", {"validator": r.body}, r.body
+
+
+def _verified(r: _Replay) -> _Line:
+    return ("field" if r.data.get("field_verified") else ""), {"validator": r.body}, r.body
+
+
+def _reopened(r: _Replay) -> _Line:
+    return "", {"validator": r.body, "unit": r.lead, "redo_due": r.day("redo_due_at")}, r.body
+
+
+def _rejected(r: _Replay) -> _Line:
+    duplicate_of = r.data.get("duplicate_of_id")
+    dup = r.names.duplicates.get(duplicate_of) if isinstance(duplicate_of, int) else None
+    return ("duplicate" if dup else ""), {"duplicate": dup}, None
+
+
+# How the public reads each kind it sees (domain.history says which, and the words).
+_PUBLIC_LINES: dict[str, Callable[[_Replay], _Line]] = {
+    "received": _received,
+    "disposed": _disposed,
+    "handed_back": _handed_back,
+    "work_started": _by_lead,
+    "coordination_requested": _coordination,
+    "ews_set": _ews,
+    "completed": _completed,
+    "rated": _rated,
+    "returned_for_review": _returned,
+    "field_check_requested": _field_check,
+    "verified": _verified,
+    "reopened": _reopened,
+    "rejected": _rejected,
 }
 
 
-def public_timeline(ticket_id: int) -> list[dict[str, Any]]:
-    """What happened to a report, in plain Indonesian, for anyone to read.
+def public_timeline(ticket_id: int, lang: str = "id") -> list[dict[str, Any]]:
+    """What happened to a report, in plain words (domain.history), for anyone to read.
 
     Built from the history's event kinds and the units involved only: no
     notes, no comments, no staff names and nothing about the reporter (a note
-    or a comment may name or describe people). Notes and escalations are
-    internal and left out.
+    or a comment may name or describe people). Kinds citizens do not see
+    (notes, escalations) are left out.
     """
     rows = db.session.execute(
         select(
@@ -246,145 +393,17 @@ def public_timeline(ticket_id: int) -> list[dict[str, Any]]:
         .where(TicketEventRow.ticket_id == ticket_id)
         .order_by(TicketEventRow.at, TicketEventRow.id)
     ).all()
-    unit_ids: set[int] = set()
-    user_ids: set[int] = set()
-    duplicate_ids: set[int] = set()
-    channel_codes: set[str] = set()
-    for kind, _at, user_id, data in rows:
-        data = data or {}
-        unit_ids |= {v for k, v in data.items() if k.endswith("unit_id") and isinstance(v, int)}
-        unit_ids |= {u for u in data.get("unit_ids", []) if isinstance(u, int)}
-        if user_id is not None and kind in ("verified", "reopened", "field_check_requested"):
-            user_ids.add(user_id)
-        if isinstance(data.get("duplicate_of_id"), int):
-            duplicate_ids.add(data["duplicate_of_id"])
-        if isinstance(data.get("channel"), str):
-            channel_codes.add(data["channel"])
-    body_of: dict[int, int] = {}
-    if user_ids:
-        body_of = {
-            uid: unit_id
-            for uid, unit_id in db.session.execute(
-                select(User.id, User.unit_id).where(User.id.in_(user_ids))
-            )
-            if unit_id is not None
-        }
-        unit_ids |= set(body_of.values())
-    names = unit_names(unit_ids)
-    channels = (
-        dict(
-            db.session.execute(
-                select(Channel.code, Channel.name).where(Channel.code.in_(channel_codes))
-            ).all()
-        )
-        if channel_codes
-        else {}
-    )
-    duplicates = (
-        dict(
-            db.session.execute(
-                select(Ticket.id, Ticket.tracking).where(Ticket.id.in_(duplicate_ids))
-            ).all()
-        )
-        if duplicate_ids
-        else {}
-    )
-
+    replay = _Replay(_names(list(rows)), lang)
     out: list[dict[str, Any]] = []
-    unit: str | None = None  # the lead unit at each point, replayed from the history
-
-    def add(kind: str, at: datetime, text: str, who: str | None) -> None:
-        out.append({"at": at.isoformat(), "kind": kind, "text": text, "unit": who})
-
     for kind, at, user_id, data in rows:
-        data = data or {}
-        body = names.get(body_of.get(user_id, -1)) if user_id is not None else None
-        validator = body or "Validator"
-        match kind:
-            case "received":
-                unit = names.get(data.get("assigned_unit_id"))  # type: ignore[arg-type]
-                channel = channels.get(data.get("channel"), "kanal pengaduan")  # type: ignore[arg-type]
-                routed = (
-                    f" Diteruskan ke {unit}." if unit else " Menunggu diarahkan ke unit yang tepat."
-                )
-                add(kind, at, f"Laporan diterima melalui {channel}.{routed}", unit)
-            case "disposed":
-                unit = names.get(data.get("to_unit_id"))  # type: ignore[arg-type]
-                add(kind, at, f"Laporan dialihkan (disposisi) ke {unit or 'unit lain'}.", unit)
-            case "handed_back":
-                was = names.get(data.get("from_unit_id")) or unit  # type: ignore[arg-type]
-                unit = None
-                add(
-                    kind,
-                    at,
-                    f"{was or 'Unit'} menyatakan laporan bukan kewenangannya; "
-                    "laporan diarahkan ulang.",
-                    was,
-                )
-            case "work_started":
-                add(kind, at, f"{unit or 'Unit'} mulai mengerjakan laporan.", unit)
-            case "coordination_requested":
-                helpers = ", ".join(
-                    names[u] for u in data.get("unit_ids", []) if isinstance(u, int) and u in names
-                )
-                add(
-                    kind,
-                    at,
-                    f"{unit or 'Unit'} berkoordinasi dengan {helpers or 'unit lain'}.",
-                    unit,
-                )
-            case "ews_set":
-                add(
-                    kind,
-                    at,
-                    f"{unit or 'Unit'} menetapkan estimasi waktu selesai (EWS): "
-                    f"{fmt.wib_day_long(data.get('ews_at'))}.",
-                    unit,
-                )
-            case "completed":
-                again = "" if data.get("first_completion", True) else " ulang"
-                add(
-                    kind,
-                    at,
-                    f"{unit or 'Unit'} menyelesaikan{again} pekerjaan dengan foto bukti; "
-                    "diserahkan ke validator.",
-                    unit,
-                )
-            case "rated":
-                add(kind, at, "Pelapor memberi penilaian atas penyelesaian.", None)
-            case "returned_for_review":
-                why = PUBLIC_REVIEW_REASONS.get(data.get("reason", ""), "pemeriksaan ulang")
-                add(
-                    kind,
-                    at,
-                    f"Penyelesaian dikembalikan ke validator untuk diperiksa ulang ({why}).",
-                    None,
-                )
-            case "field_check_requested":
-                add(kind, at, f"{validator} meminta verifikasi ke lapangan.", body)
-            case "verified":
-                field = " setelah verifikasi lapangan" if data.get("field_verified") else ""
-                add(
-                    kind, at, f"{validator} memvalidasi penyelesaian{field}: laporan selesai.", body
-                )
-            case "reopened":
-                add(
-                    kind,
-                    at,
-                    f"{validator} membuka kembali laporan: {unit or 'unit'} harus mengerjakan "
-                    f"ulang paling lambat {fmt.wib_day_long(data.get('redo_due_at'))}.",
-                    body,
-                )
-            case "rejected":
-                dup = duplicates.get(data.get("duplicate_of_id"))  # type: ignore[arg-type]
-                text = (
-                    f"Laporan ditutup sebagai duplikat laporan {dup}."
-                    if dup
-                    else "Laporan ditolak."
-                )
-                add(kind, at, text, None)
-            case _:
-                pass  # notes and escalations are internal
+        citizen = vocabulary.words(kind, data).citizen
+        read = _PUBLIC_LINES.get(kind)
+        if citizen is None or read is None:
+            continue
+        replay.data, replay.body = data or {}, replay.names.body(user_id)
+        variant, values, who = read(replay)
+        text = citizen.text(lang, variant, **values)
+        out.append({"at": at.isoformat(), "kind": kind, "text": text, "unit": who})
     return out
 
 

@@ -19,9 +19,14 @@
   var workstation = cfg.mode === "workstation";
 
   var MIN = 60e3, HOUR = 60 * MIN, DAY = 24 * HOUR, WIB = 7 * HOUR;
+  // The escalation job's thresholds (domain/sla.py) and the markers' words
+  // (domain/history.py) come with the page: this file spells neither.
+  var LEVEL1 = cfg.rules.level1Ms, LEVEL2 = cfg.rules.level2Ms;
+  var WORDS = cfg.words;
   var TICKER_MAX = 30;
-  var COUNTERS = ["unworked", "late_response", "late_completion", "escalated",
-    "awaiting_validation", "reopened", "completed_today"];
+  // The counters, in order: [key, glyph, short label] (views/board.py COUNTERS; the page's tiles).
+  var COUNTER_TILES = cfg.counters;
+  var COUNTERS = COUNTER_TILES.map(function (c) { return c[0]; });
   var GLYPH = { 3: "◆", 2: "▲", 1: "○" };
   var STATUS_GLYPH = { waiting: "●", dispositioned: "➜", coordinating: "⇄", in_progress: "◐",
     ews: "⚑", awaiting_validation: "◷", reopened: "↺", verified: "✓", rejected: "✕" };
@@ -71,6 +76,8 @@
   }
   function hhmm(t) { var d = new Date(t + WIB); return pad(d.getUTCHours()) + ":" + pad(d.getUTCMinutes()); }
   function clockText(t) { var d = new Date(t + WIB); return hhmm(t) + ":" + pad(d.getUTCSeconds()); }
+  // An age as the wall shows it: "3 hari 04:12" ("hari" as formatting.duration_minutes
+  // writes a day), under a day a ticking "04:12:09". No other duration words here.
   function ageText(a) {
     if (a < 0) a = 0;
     var s = Math.floor(a / 1000), d = Math.floor(s / 86400);
@@ -204,22 +211,22 @@
     var lateCompletion = owes && x.completionDue <= t;
     var level = r.escalation_level || 0;
     if (owes && r.unit_id !== null && x.clockStop === null) {
-      // The same rule as the escalation job: 24 h / 48 h unworked on the current clock.
+      // The same rule as the escalation job (sla.unworked_level) on the current clock.
       var a = t - x.clockStart;
-      if (a >= 2 * DAY) level = Math.max(level, 2);
-      else if (a >= DAY) level = Math.max(level, 1);
+      if (a >= LEVEL2) level = Math.max(level, 2);
+      else if (a >= LEVEL1) level = Math.max(level, 1);
     }
     var tier = 0, marker = "";
-    if (level >= 2) { tier = 3; marker = "Eskalasi 2"; }
-    else if (lateCompletion) { tier = 3; marker = "Lewat tenggat"; }
-    else if (level === 1) { tier = 2; marker = "Eskalasi 1"; }
-    else if (lateResponse) { tier = 2; marker = "Lewat respons"; }
-    else if (unworked) { tier = 1; marker = "Belum dikerjakan"; }
+    if (level >= 2) { tier = 3; marker = WORDS.level2; }
+    else if (lateCompletion) { tier = 3; marker = WORDS.overdue; }
+    else if (level === 1) { tier = 2; marker = WORDS.level1; }
+    else if (lateResponse) { tier = 2; marker = WORDS.late; }
+    else if (unworked) { tier = 1; marker = WORDS.unworked; }
     // When the lateness shown began: an acknowledgement counts only if it came after.
     var since = null;
-    if (level >= 2) since = x.clockStart + 2 * DAY;
+    if (level >= 2) since = x.clockStart + LEVEL2;
     else if (lateCompletion) since = x.completionDue;
-    else if (level === 1) since = x.clockStart + DAY;
+    else if (level === 1) since = x.clockStart + LEVEL1;
     else if (lateResponse) since = x.responseDue;
     return {
       unworked: unworked, lateResponse: lateResponse, lateCompletion: lateCompletion,
@@ -267,15 +274,11 @@
     if (!els.kotas) return;
     if (!province || board.kotas.length < 2) { els.kotas.hidden = true; return; }
     els.kotas.hidden = false;
-    var mini = [["unworked", "○", "Belum dikerjakan"], ["late_response", "▲", "Lewat respons"],
-      ["late_completion", "◆", "Lewat tenggat"], ["escalated", "⚠", "Eskalasi"],
-      ["awaiting_validation", "◷", "Menunggu validasi"], ["reopened", "↺", "Dibuka kembali"],
-      ["completed_today", "✓", "Selesai hari ini"]];
     els.kotas.innerHTML = board.kotas.map(function (k) {
       return '<div class="ktile" data-kota="' + k.id + '"><div class="ktile__name">' + esc(k.name) +
-        '</div><div class="ktile__grid">' + mini.map(function (m) {
+        '</div><div class="ktile__grid">' + COUNTER_TILES.map(function (m) {
           return '<span class="kstat kstat--' + m[0] + '" data-k="' + m[0] + '" title="' + esc(m[2]) +
-            '"><span class="kstat__glyph" aria-hidden="true">' + m[1] + '</span><span class="kstat__num">0</span>' +
+            '"><span class="kstat__glyph" aria-hidden="true">' + esc(m[1]) + '</span><span class="kstat__num">0</span>' +
             '<span class="sr-only"> ' + esc(m[2]) + '</span></span>';
         }).join("") + "</div></div>";
     }).join("");
@@ -306,7 +309,7 @@
     var html = '<div class="blist__row tier-' + d.tier + '" role="row" data-id="' + r.id + '">' +
       '<span role="cell" class="blist__mark"><span class="lmark lmark--' + d.tier + '"><span class="lmark__icon" aria-hidden="true">' +
       GLYPH[d.tier] + "</span>" + esc(d.marker) + "</span>" +
-      (d.acked ? '<span class="lmark__ack" title="Eskalasi sudah ditangani MRO">✓<span class="sr-only"> ditangani</span></span>' : "") +
+      (d.acked ? '<span class="lmark__ack" title="' + esc(WORDS.acknowledged) + '">✓<span class="sr-only"> ' + esc(WORDS.acknowledged) + "</span></span>" : "") +
       "</span>" +
       '<span role="cell" class="blist__age" data-received="' + item.e.t.received + '"></span>' +
       '<span role="cell" class="blist__what"><span class="blist__cat">' + esc(r.category) +

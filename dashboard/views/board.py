@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import (
@@ -17,10 +18,12 @@ from flask.wrappers import Response
 from flask_login import current_user, login_required
 
 from .. import clock
+from ..domain import history as vocabulary
+from ..domain import sla
 from ..domain.inputs import InvalidNumber, parse_id
 from ..domain.workflow import Role
 from ..live.sockets import revoke_wall
-from ..queries import board as q
+from ..queries import board as board_reads
 from ..scope import actor_for_user
 from ..services import walls
 from ..services.errors import InvalidInput
@@ -28,34 +31,49 @@ from ..services.errors import InvalidInput
 bp = Blueprint("board", __name__)
 
 BOARD_ROLES = {Role.ADMIN, Role.MRO, Role.EXECUTIVE, Role.VALIDATOR, Role.OFFICER}
+# The board's counters: key (live.js ``compute()``), glyph, label, and the short
+# label of a kota tile. The page renders the tiles; live.js fills both.
+COUNTERS = (
+    ("unworked", "○", "Belum dikerjakan", vocabulary.UNWORKED_MARKER),
+    ("late_response", "▲", "Lewat batas respons", vocabulary.ESCALATION_LEVELS["late"].marker),
+    ("late_completion", "◆", "Lewat tenggat", vocabulary.ESCALATION_LEVELS["overdue"].marker),
+    ("escalated", "⚠", "Eskalasi", "Eskalasi"),
+    ("awaiting_validation", "◷", "Menunggu validasi", "Menunggu validasi"),
+    ("reopened", "↺", "Dibuka kembali", "Dibuka kembali"),
+    ("completed_today", "✓", "Selesai hari ini", "Selesai hari ini"),
+)
 # Placeholder id in URL templates handed to live.js (replaced client-side).
 ID_PLACEHOLDER = 987654321
+
+
+def _ms(span: timedelta) -> int:
+    return int(span.total_seconds() * 1000)
 
 
 def _role() -> Role:
     return Role(current_user.role)
 
 
-def _user_scope() -> tuple[q.BoardScope, str | None]:
+def _user_scope() -> tuple[board_reads.BoardScope, str | None]:
     """The logged-in user's board and, for a province viewer, the ``?kota=<code>`` narrowing."""
     if _role() not in BOARD_ROLES:
         abort(404)
     user = current_user._get_current_object()
-    scope = q.scope_for_user(user)
+    scope = board_reads.scope_for_user(user)
     if scope is None:
         abort(404)
     code = (request.args.get("kota") or "").strip().upper()
     if not code or not scope.is_province:
         return scope, None  # only province viewers narrow; others keep their own board
-    found = q.kota_by_code(code)
-    narrowed = q.scope_for_user(user, kota_id=found[0]) if found else None
+    found = board_reads.kota_by_code(code)
+    narrowed = board_reads.scope_for_user(user, kota_id=found[0]) if found else None
     if narrowed is None:
         abort(404)
     return narrowed, code
 
 
 def _render_board(
-    scope: q.BoardScope,
+    scope: board_reads.BoardScope,
     *,
     snapshot_url: str,
     auth: dict[str, Any],
@@ -74,15 +92,23 @@ def _render_board(
         if mode == "workstation"
         else None,
         "idPlaceholder": str(ID_PLACEHOLDER),
+        # live.js derives lateness by the escalation job's rule and names it in its words.
+        "rules": {
+            "level1Ms": _ms(sla.UNWORKED_LEVEL1),
+            "level2Ms": _ms(sla.UNWORKED_LEVEL2),
+        },
+        "words": vocabulary.board_words(),
+        "counters": [(key, glyph, short) for key, glyph, _label, short in COUNTERS],
     }
     response = current_app.make_response(
         render_template(
             "board/page.html",
             scope=scope,
             config=config,
+            counters=COUNTERS,
             mode=mode,
             kota_code=kota_code,
-            kotas=q.kota_choices() if scope.is_province or scope.kind == "kota" else [],
+            kotas=board_reads.kota_choices() if scope.is_province or scope.kind == "kota" else [],
         )
     )
     response.headers["Cache-Control"] = "no-store"
@@ -117,7 +143,7 @@ def workstation() -> Response:
 def wall(token: str) -> Response:
     """A wall screen opened by a read-only token: no log-in, no clicks, 404 when revoked."""
     found = walls.resolve_wall_token(token)
-    scope = q.scope_for_wall(found.kota_id) if found else None
+    scope = board_reads.scope_for_wall(found.kota_id) if found else None
     if found is None or scope is None:
         abort(404)
     response = _render_board(
@@ -138,14 +164,14 @@ def snapshot() -> Response:
     token = request.args.get("wall")
     if token is not None:
         found = walls.resolve_wall_token(token)
-        scope = q.scope_for_wall(found.kota_id) if found else None
+        scope = board_reads.scope_for_wall(found.kota_id) if found else None
         if scope is None:
             return _json_error(404, "not_found", "Token papan tidak dikenal atau sudah dicabut.")
     else:
         if not current_user.is_authenticated:
             return _json_error(401, "unauthorized", "Silakan masuk untuk membuka papan.")
         scope, _code = _user_scope()
-    encoded = q.encoded_snapshot(scope, now=clock.now())
+    encoded = board_reads.encoded_snapshot(scope, now=clock.now())
     gzipped = "gzip" in request.headers.get("Accept-Encoding", "")
     response = current_app.response_class(
         encoded.gzipped if gzipped else encoded.body, mimetype="application/json"
@@ -221,7 +247,7 @@ def tokens() -> Any:
             render_template(
                 "board/tokens.html",
                 tokens=walls.list_wall_tokens(),
-                kotas=q.kota_choices(),
+                kotas=board_reads.kota_choices(),
                 issued=issued,
                 issued_url=_wall_url(issued.token) if issued else None,
                 errors=errors,

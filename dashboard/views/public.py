@@ -9,15 +9,23 @@ from flask import Blueprint, abort, current_app, make_response, render_template,
 from flask.wrappers import Response
 
 from .. import clock
+from ..domain import history as vocabulary
 from ..domain.tracking import normalise_tracking
 from ..extensions import limiter
 from ..live.publisher import publish
-from ..queries import tickets as q
+from ..queries import tickets as ticket_reads
 from ..services import validation
 from ..services.errors import Conflict, InvalidTransition
 from .api import base_url
 
 bp = Blueprint("public", __name__)
+
+
+@bp.record_once
+def _event_words(state: Any) -> None:
+    """``{{ e.kind|event_label(e.data) }}``: a history row's name (domain.history), app-wide:
+    the staff timelines (ticket page, review page) call it too."""
+    state.app.jinja_env.filters["event_label"] = vocabulary.staff_label
 
 
 def _public_limit() -> str:
@@ -32,17 +40,19 @@ def _form_limit() -> str:
 @limiter.limit(_public_limit)
 def ticket(tracking: str) -> Any:
     """What anyone may know about a report: status, area, units, what happened; never who."""
-    row = q.by_tracking(normalise_tracking(tracking))
+    row = ticket_reads.by_tracking(normalise_tracking(tracking))
     if row is None:
         abort(404)
-    return render_template("public/ticket.html", view=q.public_view(row, base_url=base_url()))
+    return render_template(
+        "public/ticket.html", view=ticket_reads.public_view(row, base_url=base_url())
+    )
 
 
 @bp.route("/p/<int:photo_id>")
 @limiter.limit(_public_limit)
 def photo(photo_id: int) -> Response:
     """A completion photo (already stripped of metadata at upload)."""
-    row = q.public_photo(photo_id)
+    row = ticket_reads.public_photo(photo_id)
     if row is None:
         abort(404)
     response = Response(row.content, mimetype=row.mime)
@@ -65,11 +75,11 @@ def _private(body: str, status: int = 200) -> Response:
 @limiter.limit(_form_limit, methods=["POST"])
 def rate(token: str) -> Response:
     """The reporter's one-time rating link: really fixed or not (a reason if not), 1-5 stars."""
-    link = q.rating_link(validation.token_hash(token))
+    link = ticket_reads.rating_link(validation.token_hash(token))
     ticket = validation.ticket_for_rating_token(token) if link is not None else None
     if link is None or ticket is None:
         abort(404)
-    view = q.public_view(ticket, base_url=base_url())
+    view = ticket_reads.public_view(ticket, base_url=base_url())
 
     def page(status: int = 200, **context: Any) -> Response:
         return _private(

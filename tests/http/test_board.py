@@ -17,10 +17,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from dashboard.domain import history as vocabulary
+from dashboard.domain import sla
 from dashboard.extensions import db
 from dashboard.models import Ticket, TicketEventRow, User, WallToken
 from dashboard.queries.board import OPEN
 from dashboard.scope import actor_for_user, ticket_scope
+from dashboard.views.board import COUNTERS
 from tests.conftest import T0
 from tests.factories import later
 from tests.http.helpers import (
@@ -124,6 +127,22 @@ def test_every_staff_role_has_a_board_of_its_own_scope(
     assert config["snapshotUrl"].startswith("/board/snapshot.json")
     assert config["mode"] == "board"
     assert "Koneksi terputus — menyambung ulang…" in html
+
+
+def test_the_board_page_ships_the_sla_thresholds_and_the_markers_words_to_live_js(
+    places_sqlite: Places, sqlite_app: Flask
+) -> None:
+    html = client_as(sqlite_app, "mro").get("/board").get_data(as_text=True)
+    config = json.loads(re.search(r"data-config='([^']+)'", html).group(1).replace("&#39;", "'"))
+
+    assert config["rules"] == {
+        "level1Ms": sla.UNWORKED_LEVEL1.total_seconds() * 1000,
+        "level2Ms": sla.UNWORKED_LEVEL2.total_seconds() * 1000,
+    }
+    assert config["words"] == vocabulary.board_words()
+    assert [c[0] for c in config["counters"]] == [c[0] for c in COUNTERS]
+    for _key, glyph, label, _short in COUNTERS:
+        assert glyph in html and label in html
 
 
 def test_the_board_nav_link_is_shown_to_staff(places_sqlite: Places, sqlite_app: Flask) -> None:
