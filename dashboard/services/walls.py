@@ -17,13 +17,8 @@ from ..database import begin_write
 from ..domain.workflow import Actor, NotPermitted, Role
 from ..extensions import db
 from ..models import Unit, WallToken
-from ..queries import walls as wall_reads
 from ..queries.walls import Wall, token_hash
 from .errors import InvalidInput, NotFound
-
-# TRANSITIONAL: re-exported only until views/board.py reads them from queries/walls.py.
-list_wall_tokens = wall_reads.list_wall_tokens
-resolve_wall_token = wall_reads.resolve_wall_token
 
 TOKEN_PREFIX = "pw_"
 

@@ -24,6 +24,7 @@ from ..domain.inputs import InvalidNumber, parse_id
 from ..domain.workflow import Role
 from ..live.sockets import revoke_wall
 from ..queries import board as board_reads
+from ..queries import walls as wall_reads
 from ..scope import actor_for_user
 from ..services import walls
 from ..services.errors import InvalidInput
@@ -142,7 +143,7 @@ def workstation() -> Response:
 @bp.route("/wall/<token>")
 def wall(token: str) -> Response:
     """A wall screen opened by a read-only token: no log-in, no clicks, 404 when revoked."""
-    found = walls.resolve_wall_token(token)
+    found = wall_reads.resolve_wall_token(token)
     scope = board_reads.scope_for_wall(found.kota_id) if found else None
     if found is None or scope is None:
         abort(404)
@@ -163,7 +164,7 @@ def snapshot() -> Response:
     """The full board as JSON (seq, open tickets, kota tiles, counts, ticker) for (re)connects."""
     token = request.args.get("wall")
     if token is not None:
-        found = walls.resolve_wall_token(token)
+        found = wall_reads.resolve_wall_token(token)
         scope = board_reads.scope_for_wall(found.kota_id) if found else None
         if scope is None:
             return _json_error(404, "not_found", "Token papan tidak dikenal atau sudah dicabut.")
@@ -246,7 +247,7 @@ def tokens() -> Any:
         (
             render_template(
                 "board/tokens.html",
-                tokens=walls.list_wall_tokens(),
+                tokens=wall_reads.list_wall_tokens(),
                 kotas=board_reads.kota_choices(),
                 issued=issued,
                 issued_url=_wall_url(issued.token) if issued else None,

@@ -9,7 +9,6 @@ from flask import Blueprint, abort, current_app, make_response, render_template,
 from flask.wrappers import Response
 
 from .. import clock
-from ..domain import history as vocabulary
 from ..domain.tracking import normalise_tracking
 from ..extensions import limiter
 from ..live.publisher import publish
@@ -19,13 +18,6 @@ from ..services.errors import Conflict, InvalidTransition
 from .api import base_url
 
 bp = Blueprint("public", __name__)
-
-
-@bp.record_once
-def _event_words(state: Any) -> None:
-    """``{{ e.kind|event_label(e.data) }}``: a history row's name (domain.history), app-wide:
-    the staff timelines (ticket page, review page) call it too."""
-    state.app.jinja_env.filters["event_label"] = vocabulary.staff_label
 
 
 def _public_limit() -> str:

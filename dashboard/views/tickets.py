@@ -34,6 +34,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from .. import clock, disclosure
+from ..domain import history
 from ..domain import workflow as wf
 from ..domain.inputs import InvalidNumber, parse_id
 from ..domain.intake import InvalidReport, parse_report
@@ -101,7 +102,7 @@ def _detail_context(ticket_id: int) -> dict[str, Any]:
         "photos": ticket_reads.photos(ticket.id),
         "unit_names": ticket_reads.unit_names(unit_ids),
         "allowed": {a.__name__ for a in allowed},
-        "note_kinds": [(k, wf.NOTE_KIND_LABELS[k]) for k in wf.note_kinds(state, actor)],
+        "note_kinds": [(k, history.NOTE_KINDS[k].staff) for k in wf.note_kinds(state, actor)],
         "dispose_targets": ticket_reads.units_for_select(wf.HANDLING_UNIT_KINDS)
         if wf.Dispose in allowed or wf.Coordinate in allowed
         else [],
