@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from dashboard.domain.intake import InvalidReport, parse_report, payload_hash
-from dashboard.domain.workflow import Confidentiality
+from dashboard.domain import events as ev
+from dashboard.domain import sla
+from dashboard.domain.intake import InvalidReport, open_ticket, parse_report, payload_hash
+from dashboard.domain.routing import Route
+from dashboard.domain.workflow import Actor, Confidentiality, Status
 
 NOW = datetime(2026, 11, 2, 3, 0, tzinfo=UTC)
 
@@ -133,14 +136,6 @@ def test_payload_hash_ignores_key_order() -> None:
 
 
 def test_an_opened_ticket_waits_at_its_routed_unit_with_its_category_deadlines() -> None:
-    from datetime import timedelta
-
-    from dashboard.domain import events as ev
-    from dashboard.domain import sla
-    from dashboard.domain.intake import open_ticket
-    from dashboard.domain.routing import Route
-    from dashboard.domain.workflow import Actor, Status
-
     actor = Actor.channel("jaki")
     opening = open_ticket(
         channel="jaki",
