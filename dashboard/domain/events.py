@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
-    from .workflow import Actor, Status
+    from .states import Actor, Status
 
 
 @dataclass(frozen=True, kw_only=True)
