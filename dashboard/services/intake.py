@@ -28,7 +28,8 @@ from ..models import Category, Channel, Reporter, Ticket, Unit
 from . import handlers, kpi, validation
 from .errors import InvalidInput
 from .photos import CleanPhoto
-from .workflow import Publish, clean_photos, history_row, scoped, store_photos
+from .ticket_rows import history_row
+from .workflow import Publish, clean_photos, scoped, store_photos
 
 
 @dataclass(frozen=True)
