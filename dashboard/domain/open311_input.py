@@ -192,16 +192,22 @@ class RequestQuery:
     limit: int = MAX_ROWS
 
 
+def _trackings(args: Mapping[str, str]) -> tuple[str, ...]:
+    """The tracking numbers asked for by service_request_id (at most MAX_ROWS), if any."""
+    ids = parse_list(args.get("service_request_id"))
+    if len(ids) > MAX_ROWS:
+        raise Open311Error(
+            400, [f"service_request_id: paling banyak {MAX_ROWS} (at most {MAX_ROWS} ids)"]
+        )
+    return tuple(normalise_tracking(i) for i in ids)
+
+
 def request_query(args: Mapping[str, str], *, now: datetime) -> RequestQuery:
     """GET requests' arguments, checked; every error is a 400."""
-    ids = parse_list(args.get("service_request_id"))
-    if ids:
-        if len(ids) > MAX_ROWS:
-            raise Open311Error(
-                400, [f"service_request_id: paling banyak {MAX_ROWS} (at most {MAX_ROWS} ids)"]
-            )
+    trackings = _trackings(args)
+    if trackings:
         # The spec: service_request_id overrides all other arguments.
-        return RequestQuery(trackings=tuple(normalise_tracking(i) for i in ids))
+        return RequestQuery(trackings=trackings)
     span = window(args.get("start_date"), args.get("end_date"), now=now)
     return RequestQuery(
         service_codes=parse_list(args.get("service_code")),
@@ -221,13 +227,9 @@ class UpdateQuery:
 
 def update_query(args: Mapping[str, str], *, now: datetime) -> UpdateQuery:
     """servicerequestupdates' arguments: a window (90 days by default), or ids."""
-    ids = parse_list(args.get("service_request_id"))
-    if ids:
-        if len(ids) > MAX_ROWS:
-            raise Open311Error(
-                400, [f"service_request_id: paling banyak {MAX_ROWS} (at most {MAX_ROWS} ids)"]
-            )
-        return UpdateQuery(trackings=tuple(normalise_tracking(i) for i in ids))
+    trackings = _trackings(args)
+    if trackings:
+        return UpdateQuery(trackings=trackings)
     span = window(args.get("start_date"), args.get("end_date"), now=now)
     return UpdateQuery(start=span.start, end=span.end)
 
