@@ -145,7 +145,8 @@ def receive_report(
         rating_token=token,
         repeat_of_id=ticket.repeat_of_id,
     )
-    publish(scoped(event, ticket, row))
+    event = scoped(event, ticket, row)
+    publish(event)
     handlers.handle(event, publish)
     return result
 
