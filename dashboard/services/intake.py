@@ -145,9 +145,9 @@ def receive_report(
         rating_token=token,
         repeat_of_id=ticket.repeat_of_id,
     )
-    event = scoped(event, ticket, row)
-    publish(event)
-    handlers.handle(event, publish)
+    published = scoped(event, ticket, row)
+    publish(published)
+    handlers.handle(published, publish)
     return result
 
 
