@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
-    from .workflow import Actor, Status
+    from .states import Actor, Status
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,6 +44,9 @@ class TicketReceived(TicketEvent):
     channel: str
     assigned_unit_id: int | None
     routed_by: str
+    # An earlier completion of the same problem (kept on the ticket row, not in the
+    # history's data): a handler sends it back to its validator after commit.
+    repeat_of_id: int | None = None
 
     def data(self) -> dict[str, Any]:
         return {

@@ -1,8 +1,11 @@
-"""Validating a report as it arrives, before anything is stored.
+"""A report arrives: validating it before anything is stored, and opening its ticket.
 
 ``parse_report(payload, now)`` turns the JSON an intake channel sends into a
 ``ReportInput`` or raises ``InvalidReport`` naming every field that is wrong.
 Codes (channel, category) are checked against the database by the service.
+``open_ticket(...)`` is the state machine's first step: the new ticket's
+initial state, from which ``Opening.received(ticket_id)`` builds the
+``TicketReceived`` event (the ticket's id exists only once the row is stored).
 """
 
 from __future__ import annotations
@@ -16,7 +19,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from .workflow import Confidentiality
+from . import events as ev
+from . import sla
+from .routing import Route
+from .workflow import Actor, Confidentiality, Status
 
 # Province of DKI Jakarta, Kepulauan Seribu included.
 JAKARTA_BBOX = (-6.40, 106.30, -5.10, 107.05)  # min_lat, min_lon, max_lat, max_lon
@@ -288,4 +294,63 @@ def parse_report(
         reported_at=reported_at,
         reporter=reporter,
         photos=photos,
+    )
+
+
+# --- opening the ticket ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Opening:
+    """A new ticket's initial state: waiting (Menunggu) at the routed unit, its clocks started."""
+
+    channel: str
+    actor: Actor
+    assigned_unit_id: int
+    routed_by: str
+    received_at: datetime
+    response_due_at: datetime
+    completion_due_at: datetime
+    # An earlier completion of the same problem, which the report puts in doubt.
+    repeat_of_id: int | None
+    status: Status = Status.WAITING
+
+    def received(self, ticket_id: int) -> ev.TicketReceived:
+        """The event that opens the history of the stored ticket ``ticket_id``."""
+        return ev.TicketReceived(
+            ticket_id=ticket_id,
+            at=self.received_at,
+            actor=self.actor,
+            from_status=None,
+            to_status=self.status,
+            note="",
+            channel=self.channel,
+            assigned_unit_id=self.assigned_unit_id,
+            routed_by=self.routed_by,
+            repeat_of_id=self.repeat_of_id,
+        )
+
+
+def open_ticket(
+    *,
+    channel: str,
+    route: Route,
+    response_hours: int,
+    weight: int,
+    repeat_of_id: int | None,
+    actor: Actor,
+    now: datetime,
+) -> Opening:
+    """A routed report's ticket: received now, due by its category's deadlines."""
+    if now.tzinfo is None:
+        raise ValueError("now must be an aware datetime")
+    return Opening(
+        channel=channel,
+        actor=actor,
+        assigned_unit_id=route.unit_id,
+        routed_by=route.routed_by,
+        received_at=now,
+        response_due_at=sla.response_due(now, response_hours),
+        completion_due_at=sla.completion_due(now, weight),
+        repeat_of_id=repeat_of_id,
     )

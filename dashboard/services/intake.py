@@ -18,16 +18,18 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import disclosure
 from ..database import begin_write
-from ..domain import events as ev
-from ..domain import routing, sla
+from ..domain import intake as intake_rules
+from ..domain import routing
 from ..domain.intake import ReportInput
 from ..domain.tracking import make_tracking
-from ..domain.workflow import Actor, Status
+from ..domain.workflow import Actor
 from ..extensions import db
 from ..models import Category, Channel, Reporter, Ticket, Unit
-from . import kpi, validation
+from . import handlers, kpi, validation
 from .errors import InvalidInput
-from .workflow import Publish, clean_photos, history_row, scoped, store_photos
+from .photos import CleanPhoto
+from .ticket_rows import history_row
+from .workflow import Publish, clean_photos, scoped, store_photos
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,54 @@ def receive_report(
     Everything that only reads or computes (look-ups, routing over the
     kelurahan boundaries, redaction, the photos' re-encoding) happens before
     ``begin_write``: on SQLite the write lock is held only for the inserts.
+    The event's follow-ups (``handlers``) run after commit.
     """
+    channel, category, named = _look_up(report, allowed_channel)
+    if report.external_id is not None:
+        found = existing_for(channel.id, report.external_id)
+        if found is not None:
+            return _repeat(found, payload_hash)
+    ready = _prepare(report, channel, category, named, payload_hash, actor=actor, now=now)
+
+    begin_write()  # ends the read transaction above; from here on, only writes
+    ticket = _ticket_row(ready, rng)
+    db.session.add(ticket)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Two deliveries of one report raced; the other one won.
+        db.session.rollback()
+        found = None
+        if report.external_id is not None:
+            found = existing_for(ready.channel_id, report.external_id)
+        if found is None:
+            raise
+        return _repeat(found, payload_hash)
+    event = ready.opening.received(ticket.id)
+    row = history_row(event)
+    db.session.add(row)
+    if ready.photos:
+        store_photos(ticket, ready.photos, purpose="report", now=now, event_id=None)
+    token = validation.issue_rating_token(ticket.id, now=now) if rating_link else None
+    kpi.record_change(ticket.id, None)
+    db.session.commit()
+    result = IntakeResult(
+        ticket.id,
+        ticket.tracking,
+        created=True,
+        rating_token=token,
+        repeat_of_id=ticket.repeat_of_id,
+    )
+    published = scoped(event, ticket, row)
+    publish(published)
+    handlers.handle(published, publish)
+    return result
+
+
+def _look_up(
+    report: ReportInput, allowed_channel: str | None
+) -> tuple[Channel, Category, Unit | None]:
+    """The report's channel, category and named kelurahan; InvalidInput naming each unknown."""
     errors: dict[str, str] = {}
     channel = db.session.scalar(select(Channel).where(Channel.code == report.channel))
     if channel is None:
@@ -127,12 +176,20 @@ def receive_report(
         db.session.rollback()
         raise InvalidInput(errors)
     assert channel is not None and category is not None
+    return channel, category, named
 
-    if report.external_id is not None:
-        found = existing_for(channel.id, report.external_id)
-        if found is not None:
-            return _repeat(found, payload_hash)
 
+@dataclass(frozen=True)
+class _Place:
+    """Where the report is routed, and where the problem is (for kota-level views)."""
+
+    route: routing.Route
+    kelurahan_id: int | None
+    kota_id: int | None
+    handling_kota_id: int | None
+
+
+def _place(report: ReportInput, category: Category, named: Unit | None) -> _Place:
     places = kelurahan_places() if (report.lat is not None or named is None) else []
     route = routing.route(
         location_based=category.location_based,
@@ -147,17 +204,45 @@ def receive_report(
     if kelurahan_id is None and report.lat is not None and report.lon is not None and places:
         kelurahan_id = routing.locate_kelurahan(report.lat, report.lon, places)[0].unit_id
     kelurahan = db.session.get(Unit, kelurahan_id) if kelurahan_id else None
-    kota_id = kelurahan.kota_id if kelurahan else None
     assigned = db.session.get(Unit, route.unit_id)
     assert assigned is not None
-    assigned_id, assigned_kota_id = assigned.id, assigned.kota_id
-    channel_id, channel_code, category_id = channel.id, channel.code, category.id
-    response_due = sla.response_due(now, category.response_hours)
-    completion_due = sla.completion_due(now, category.weight)
+    return _Place(
+        route=route,
+        kelurahan_id=kelurahan_id,
+        kota_id=kelurahan.kota_id if kelurahan else None,
+        handling_kota_id=assigned.kota_id,
+    )
 
+
+@dataclass(frozen=True)
+class _Ready:
+    """Everything read or computed before the write lock, for the inserts."""
+
+    report: ReportInput
+    payload_hash: str | None
+    channel_id: int
+    category_id: int
+    place: _Place
+    opening: intake_rules.Opening
+    public_description: str
+    reporter_hash: str | None
+    keeps_identity: bool
+    photos: list[CleanPhoto]
+
+
+def _prepare(
+    report: ReportInput,
+    channel: Channel,
+    category: Category,
+    named: Unit | None,
+    payload_hash: str | None,
+    *,
+    actor: Actor,
+    now: datetime,
+) -> _Ready:
+    place = _place(report, category, named)
     r = report.reporter
     keeps_identity = r.confidentiality.keeps_identity and r.has_identity
-    reporter_hash = contact_hash(r.name, r.phone, r.email) if keeps_identity else None
     # What the portal and Open311 may show, masked while the reporter's own
     # details are at hand (public pages never read the reporter row).
     public_description = disclosure.redacted(
@@ -165,89 +250,74 @@ def receive_report(
     )
     photos = clean_photos(report.photos) if report.photos else []
     # An earlier completion of the same problem (a read, so before the lock too).
-    probe = Ticket(category_id=category_id, lat=report.lat, lon=report.lon)
+    probe = Ticket(category_id=category.id, lat=report.lat, lon=report.lon)
     earlier = validation.find_repeat_of(probe, now=now)
-    repeat_of_id = earlier.id if earlier is not None else None
+    opening = intake_rules.open_ticket(
+        channel=channel.code,
+        route=place.route,
+        response_hours=category.response_hours,
+        weight=category.weight,
+        repeat_of_id=earlier.id if earlier is not None else None,
+        actor=actor,
+        now=now,
+    )
+    return _Ready(
+        report=report,
+        payload_hash=payload_hash,
+        channel_id=channel.id,
+        category_id=category.id,
+        place=place,
+        opening=opening,
+        public_description=public_description,
+        reporter_hash=contact_hash(r.name, r.phone, r.email) if keeps_identity else None,
+        keeps_identity=keeps_identity,
+        photos=photos,
+    )
 
-    begin_write()  # ends the read transaction above; from here on, only writes
+
+def _ticket_row(ready: _Ready, rng: random.Random | None) -> Ticket:
+    """The new ticket (and its reporter, if one is kept), in its opening state."""
+    report, opening, place = ready.report, ready.opening, ready.place
+    now = opening.received_at
+    r = report.reporter
     reporter_row = None
-    if keeps_identity:
+    if ready.keeps_identity:
         reporter_row = Reporter(
-            name=r.name, phone=r.phone, email=r.email, contact_hash=reporter_hash, created_at=now
+            name=r.name,
+            phone=r.phone,
+            email=r.email,
+            contact_hash=ready.reporter_hash,
+            created_at=now,
         )
         db.session.add(reporter_row)
-
-    ticket = Ticket(
+    return Ticket(
         tracking=_fresh_tracking(now, rng),
-        channel_id=channel_id,
+        channel_id=ready.channel_id,
         external_id=report.external_id,
-        payload_hash=payload_hash,
-        category_id=category_id,
+        payload_hash=ready.payload_hash,
+        category_id=ready.category_id,
         description=report.description,
-        public_description=public_description,
+        public_description=ready.public_description,
         lat=report.lat,
         lon=report.lon,
         address=report.address,
-        kelurahan_id=kelurahan_id,
-        kota_id=kota_id,
-        assigned_unit_id=assigned_id,
-        handling_kota_id=assigned_kota_id,
-        routed_by=route.routed_by,
-        status=Status.WAITING.value,
+        kelurahan_id=place.kelurahan_id,
+        kota_id=place.kota_id,
+        assigned_unit_id=opening.assigned_unit_id,
+        handling_kota_id=place.handling_kota_id,
+        routed_by=opening.routed_by,
+        status=opening.status.value,
         confidentiality=r.confidentiality.value,
         reporter=reporter_row,
-        reporter_hash=reporter_hash,
+        reporter_hash=ready.reporter_hash,
         reported_at=report.reported_at,
         received_at=now,
         clock_started_at=now,
-        response_due_at=response_due,
-        completion_due_at=completion_due,
+        response_due_at=opening.response_due_at,
+        completion_due_at=opening.completion_due_at,
         updated_at=now,
-        repeat_of_id=repeat_of_id,
+        repeat_of_id=opening.repeat_of_id,
     )
-    db.session.add(ticket)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        # Two deliveries of one report raced; the other one won.
-        db.session.rollback()
-        if report.external_id is not None:
-            found = existing_for(channel_id, report.external_id)
-            if found is not None:
-                return _repeat(found, payload_hash)
-        raise
-    event = ev.TicketReceived(
-        ticket_id=ticket.id,
-        at=now,
-        actor=actor,
-        from_status=None,
-        to_status=Status.WAITING,
-        note="",
-        channel=channel_code,
-        assigned_unit_id=assigned_id,
-        routed_by=route.routed_by,
-    )
-    row = history_row(event)
-    db.session.add(row)
-    if photos:
-        store_photos(ticket, photos, purpose="report", now=now, event_id=None)
-    token = validation.issue_rating_token(ticket.id, now=now) if rating_link else None
-    kpi.record_change(ticket.id, None)
-    db.session.commit()
-    result = IntakeResult(
-        ticket.id,
-        ticket.tracking,
-        created=True,
-        rating_token=token,
-        repeat_of_id=ticket.repeat_of_id,
-    )
-    publish(scoped(event, ticket, row))
-    if result.repeat_of_id is not None:
-        # The same problem, reported again: its earlier completion goes back to validation.
-        validation.send_back_repeated(
-            result.ticket_id, result.repeat_of_id, now=now, publish=publish
-        )
-    return result
 
 
 def _fresh_tracking(now: datetime, rng: random.Random | None) -> str:

@@ -3,7 +3,8 @@ complete, rate, verify, reopen, reject, escalate, add a note.
 
 Every use case goes through ``act``: load the ticket inside the actor's
 scope, let the state machine decide, apply the event to the row, append the
-history row in the same transaction, commit, then publish.
+history row in the same transaction, commit, then publish. What an event
+changes on the row (``apply_event``) and the history row are in ``ticket_rows``.
 """
 
 from __future__ import annotations
@@ -19,15 +20,16 @@ from sqlalchemy.orm.exc import StaleDataError
 from .. import disclosure
 from ..database import begin_write
 from ..domain import events as ev
-from ..domain import kpis, sla
+from ..domain import sla
 from ..domain import workflow as wf
-from ..domain.workflow import Actor, Status
+from ..domain.workflow import Actor
 from ..extensions import db
-from ..models import Photo, Ticket, TicketEventRow, TicketSupport, Unit
+from ..models import Photo, Ticket, TicketEventRow, Unit
 from ..scope import ticket_scope
 from . import kpi as kpi_rollup
 from . import photos as photo_rules
 from .errors import Conflict, InvalidInput, NotFound
+from .ticket_rows import apply_event, history_row, state_of
 
 Publish = Callable[[ev.TicketEvent], None]
 
@@ -45,169 +47,6 @@ def load_visible(ticket_id: int, actor: Actor) -> Ticket:
     if ticket is None:
         raise NotFound("Tiket tidak ditemukan.")
     return ticket
-
-
-def state_of(ticket: Ticket, escalations: frozenset[str] | None = None) -> wf.TicketState:
-    """What the state machine needs. ``escalations``: the levels already
-    raised on the ticket's current clocks (the escalation service loads them)."""
-    if escalations is None:
-        escalations = frozenset(
-            {1: {"level1"}, 2: {"level1", "level2"}}.get(ticket.escalation_level, set())
-        )
-    return wf.TicketState(
-        id=ticket.id,
-        status=Status(ticket.status),
-        assigned_unit_id=ticket.assigned_unit_id,
-        supporting_unit_ids=ticket.supporting_unit_ids,
-        responded=ticket.first_response_at is not None,
-        reopen_confirmed=ticket.reopen_confirmed,
-        completed_once=ticket.first_completed_at is not None,
-        validation_kota_id=ticket.handling_kota_id,
-        ticket_kota_id=ticket.kota_id,
-        escalations=frozenset(escalations),
-        field_check_requested=ticket.field_check_requested_at is not None,
-        escalated_unit_id=ticket.escalated_unit_id,
-        validation_due_at=ticket.validation_due_at,
-    )
-
-
-# --- applying an event to the row -------------------------------------------
-
-
-def _unit(unit_id: int) -> Unit:
-    unit = db.session.get(Unit, unit_id)
-    if unit is None:
-        raise InvalidInput({"unit": "unit tidak dikenal (unknown unit)"})
-    return unit
-
-
-def _assign(ticket: Ticket, unit_id: int | None) -> None:
-    ticket.assigned_unit_id = unit_id
-    ticket.handling_kota_id = None if unit_id is None else _unit(unit_id).kota_id
-
-
-def _new_cycle(ticket: Ticket, at: datetime) -> None:
-    """A disposition, hand-back or confirmed reopen restarts the unworked clock."""
-    ticket.clock_started_at = at
-    ticket.clock_stopped_at = None
-    ticket.escalation_level = 0
-    ticket.escalation_flags = (ticket.escalation_flags or 0) & ~sla.UNWORKED_BITS
-    ticket.escalated_unit_id = None  # a level-2 escalation belongs to its clock
-
-
-def _new_validation_clock(ticket: Ticket, at: datetime) -> None:
-    """A completion waits for its validator: a new validation deadline."""
-    ticket.validation_due_at = sla.validation_due(at)
-    ticket.field_check_requested_at = None
-    ticket.escalation_flags = (ticket.escalation_flags or 0) & ~sla.ESCALATION_BITS["validation"]
-
-
-def apply_event(ticket: Ticket, event: ev.TicketEvent) -> None:
-    """Copy what the event decided onto the stored ticket."""
-    at = event.at
-    if event.responds and ticket.first_response_at is None:
-        ticket.first_response_at = at
-        ticket.response_margin_min = sla.margin_minutes(ticket.response_due_at, at)
-    if event.by_assigned_unit and ticket.clock_stopped_at is None:
-        ticket.clock_stopped_at = at
-    match event:
-        case ev.WorkStarted():
-            if ticket.work_started_at is None:
-                ticket.work_started_at = at
-        case ev.TicketDisposed():
-            _assign(ticket, event.to_unit_id)
-            _new_cycle(ticket, at)
-        case ev.TicketHandedBack():
-            _assign(ticket, None)
-            _new_cycle(ticket, at)
-        case ev.CoordinationRequested():
-            have = ticket.supporting_unit_ids
-            for unit_id in event.unit_ids:
-                _unit(unit_id)
-                if unit_id not in have:
-                    ticket.supporting.append(TicketSupport(unit_id=unit_id, added_at=at))
-        case ev.EwsSet():
-            ticket.ews_at = event.ews_at
-            # The EWS replaces the completion deadline: a new completion clock.
-            ticket.completion_due_at = event.ews_at
-            ticket.escalation_flags = (ticket.escalation_flags or 0) & ~sla.ESCALATION_BITS[
-                "overdue"
-            ]
-        case ev.TicketCompleted():
-            ticket.completed_at = at
-            ticket.reopen_confirmed = False
-            ticket.low_rated_at = None
-            _new_validation_clock(ticket, at)
-            if ticket.first_completed_at is None:
-                ticket.first_completed_at = at
-                ticket.completion_margin_min = sla.margin_minutes(ticket.completion_due_at, at)
-                ticket.handling_min = kpis.minutes_between(ticket.received_at, at)
-        case ev.TicketRated():
-            ticket.rating = event.rating
-            if event.low:
-                ticket.low_rated_at = at
-        case ev.ReturnedForReview():
-            ticket.reopen_confirmed = False
-            if event.reason == "low_rating":
-                ticket.low_rated_at = None  # the low rating is with its validator: handled
-            _new_validation_clock(ticket, at)
-        case ev.FieldCheckRequested():
-            ticket.field_check_requested_at = at
-        case ev.TicketVerified():
-            if ticket.first_validation is None:
-                ticket.first_validation = "verified"
-            ticket.validated_at = at
-            ticket.closed_at = at
-            ticket.validation_due_at = None
-            ticket.field_check_requested_at = None
-        case ev.TicketReopened():
-            if ticket.first_validation is None:
-                ticket.first_validation = "reopened"
-            ticket.reopens = (ticket.reopens or 0) + 1
-            ticket.validated_at = at
-            ticket.validation_due_at = None
-            ticket.field_check_requested_at = None
-            ticket.reopen_confirmed = True
-            ticket.redo_due_at = event.redo_due_at
-            _new_cycle(ticket, at)
-            # The redo deadline is a new completion clock.
-            ticket.escalation_flags &= ~sla.ESCALATION_BITS["overdue"]
-        case ev.TicketRejected():
-            ticket.closed_at = at
-            ticket.duplicate_of_id = event.duplicate_of_id
-        case ev.TicketEscalated():
-            bit = sla.ESCALATION_BITS[event.level]
-            ticket.escalation_flags = (ticket.escalation_flags or 0) | bit
-            ticket.escalations_ever = (ticket.escalations_ever or 0) | bit
-            level = {"level1": 1, "level2": 2}.get(event.level)
-            if level is not None and level > ticket.escalation_level:
-                ticket.escalation_level = level
-            if event.level == "level2" and event.notify_unit_id != ticket.assigned_unit_id:
-                ticket.escalated_unit_id = event.notify_unit_id
-        case ev.NoteAdded() if event.note_kind == "acknowledge":
-            ticket.escalation_ack_at = at
-    ticket.status = event.to_status.value
-    if event.to_status.is_open:
-        ticket.closed_at = None  # a verified ticket reopened by a low rating is open again
-    if event.note and not isinstance(event, ev.NoteAdded):
-        ticket.last_reason = event.note
-    ticket.updated_at = at
-    ticket.event_count = (ticket.event_count or 0) + 1
-
-
-def history_row(event: ev.TicketEvent) -> TicketEventRow:
-    return TicketEventRow(
-        ticket_id=event.ticket_id,
-        kind=event.kind,
-        at=event.at,
-        actor_kind=event.actor.kind.value,
-        actor_user_id=event.actor.user_id,
-        actor_label=event.actor.label,
-        from_status=event.from_status.value if event.from_status else None,
-        to_status=event.to_status.value,
-        note=event.note,
-        data=event.data(),
-    )
 
 
 def scoped(

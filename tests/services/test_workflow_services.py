@@ -106,6 +106,34 @@ def test_intake_publishes_after_commit(world, app: Flask) -> None:
     assert event.kota_id == world["JKT-TIM"] and event.unit_ids == (world["KEL-UTAN-KAYU-UTARA"],)
 
 
+def test_intake_hands_its_published_event_to_the_handlers_after_commit(
+    world, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dashboard.domain.intake import parse_report
+    from dashboard.services import handlers, intake
+    from tests.factories import report_payload
+
+    handled: list[tuple[ev.TicketEvent, list]] = []
+    published: list = []
+    monkeypatch.setitem(
+        handlers.HANDLERS,
+        ev.TicketReceived,
+        (lambda event, publish: handled.append((event, list(published))),),
+    )
+    result = intake.receive_report(
+        parse_report(report_payload(), now=T0),
+        payload_hash=None,
+        actor=Actor.channel("jaki"),
+        now=T0,
+        publish=published.append,
+    )
+    assert len(handled) == 1
+    event, before = handled[0]
+    assert isinstance(event, ev.TicketReceived) and event.ticket_id == result.ticket_id
+    assert before == [event]  # published first, then handed on
+    assert event.repeat_of_id is None and event.event_id is not None
+
+
 def test_start_work_records_the_response_and_its_margin(world) -> None:
     tid = new_ticket(T0)
     events: list = []

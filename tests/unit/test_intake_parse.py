@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from dashboard.domain.intake import InvalidReport, parse_report, payload_hash
-from dashboard.domain.workflow import Confidentiality
+from dashboard.domain import events as ev
+from dashboard.domain import sla
+from dashboard.domain.intake import InvalidReport, open_ticket, parse_report, payload_hash
+from dashboard.domain.routing import Route
+from dashboard.domain.workflow import Actor, Confidentiality, Status
 
 NOW = datetime(2026, 11, 2, 3, 0, tzinfo=UTC)
 
@@ -130,3 +133,25 @@ def test_too_many_photos_are_refused() -> None:
 def test_payload_hash_ignores_key_order() -> None:
     assert payload_hash({"a": 1, "b": 2}) == payload_hash({"b": 2, "a": 1})
     assert payload_hash({"a": 1}) != payload_hash({"a": 2})
+
+
+def test_an_opened_ticket_waits_at_its_routed_unit_with_its_category_deadlines() -> None:
+    actor = Actor.channel("jaki")
+    opening = open_ticket(
+        channel="jaki",
+        route=Route(unit_id=7, kelurahan_id=7, routed_by="polygon"),
+        response_hours=24,
+        weight=2,
+        repeat_of_id=3,
+        actor=actor,
+        now=NOW,
+    )
+    assert opening.status is Status.WAITING
+    assert opening.response_due_at == NOW + timedelta(hours=24)
+    assert opening.completion_due_at == sla.completion_due(NOW, 2)
+    event = opening.received(41)
+    assert isinstance(event, ev.TicketReceived)
+    assert (event.ticket_id, event.at, event.actor) == (41, NOW, actor)
+    assert (event.from_status, event.to_status) == (None, Status.WAITING)
+    assert event.repeat_of_id == 3
+    assert event.data() == {"channel": "jaki", "assigned_unit_id": 7, "routed_by": "polygon"}
