@@ -68,11 +68,6 @@ RELATION_LABELS: dict[Relation, str] = {
 }
 
 NOTE_KINDS = ("note", "warning", "acknowledge")
-NOTE_KIND_LABELS = {
-    "note": "Catatan",
-    "warning": "Teguran ke unit",
-    "acknowledge": "Eskalasi diterima",
-}
 
 
 def relations(state: TicketState, actor: Actor) -> frozenset[Relation]:

@@ -45,7 +45,6 @@ from .actions import (
 )
 from .rights import (
     HANDLING_UNIT_KINDS,
-    NOTE_KIND_LABELS,
     NOTE_KINDS,
     RELATION_LABELS,
     RIGHTS,
@@ -81,7 +80,6 @@ __all__ = [
     "ESCALATION_LEVELS",
     "HANDLING_UNIT_KINDS",
     "NOTE_KINDS",
-    "NOTE_KIND_LABELS",
     "OPEN_STATUSES",
     "RELATION_LABELS",
     "REVIEW_REASONS",
