@@ -14,9 +14,10 @@ from functools import cached_property
 from typing import Any
 
 from .. import formatting as fmt
+from ..domain.kpis import Figures
 from ..queries import kpi_pages
 from ..queries.kpi_tables import Table
-from ..queries.kpis import KpiInputError
+from ..queries.kpis import Backlog, KpiInputError, Row, UnitInfo
 from . import kpi_sections as sections
 from .kpi_metrics import Metric, metrics
 
@@ -58,11 +59,11 @@ class SummaryBook(Book):
         )
 
     @property
-    def figures(self) -> Any:
+    def figures(self) -> Figures:
         return self.reads.figures
 
     @property
-    def backlog(self) -> Any:
+    def backlog(self) -> Backlog:
         return self.reads.backlog
 
     @cached_property
@@ -85,7 +86,7 @@ class SummaryBook(Book):
     def t_backlog(self) -> Table:
         return sections.backlog_table(self.reads.backlog, self.scope, self.now, self.o)
 
-    def _comparison(self, name: str, title: str, header: str, rows: Any, **kw: Any) -> Table:
+    def _comparison(self, name: str, title: str, header: str, rows: list[Row], **kw: Any) -> Table:
         return sections.comparison_table(
             name, title, header, rows, self.scope, self.period, self.o, **kw
         )
@@ -113,7 +114,7 @@ class SummaryBook(Book):
             "halaman unit kecamatan menghitung tiket yang ditugaskan kepadanya.",
         )
 
-    def _dim_drill(self, arg: str) -> Callable[[Any], tuple[tuple[str, str], ...]]:
+    def _dim_drill(self, arg: str) -> Callable[[Row], tuple[tuple[str, str], ...]]:
         scope = sections.scope_arg(self.scope)
         return lambda r: (("scope", scope), (arg, str(r.key)))
 
@@ -169,10 +170,10 @@ class UnitBook(SummaryBook):
     def rank(self) -> kpi_pages.RankInfo | None:
         return self.reads.rank
 
-    def children(self) -> list[Any]:
+    def children(self) -> list[UnitInfo]:
         return self.reads.children()
 
-    def ancestors(self) -> list[tuple[Any, bool]]:
+    def ancestors(self) -> list[tuple[UnitInfo, bool]]:
         return self.reads.ancestors()
 
     @cached_property
