@@ -1,4 +1,4 @@
-"""KPI read side: figures for any scope and period, rankings, and the tickets behind them.
+"""KPI read side: figures for any scope and period, by day and by area, unit, category or channel.
 
 Counts come from the daily rollup (``kpi_daily``, kept exact by the service
 layer); what depends on the clock (a deadline already passed *now*) is counted
@@ -8,15 +8,13 @@ are ``domain.kpis``; this module only sums and filters.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import reduce
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Select,
     and_,
     case,
     func,
@@ -28,18 +26,11 @@ from sqlalchemy import (
 
 from ..domain import kpis, sla
 from ..domain.inputs import InvalidDay, parse_day
-from ..domain.workflow import Actor
+from ..domain.workflow import Actor, Status
 from ..extensions import db
-from ..models import (
-    Category,
-    Channel,
-    KpiDaily,
-    Ticket,
-    TicketEventRow,
-    Unit,
-    unit_display_name,
-)
-from ..scope import kpi_areas, kpi_unit_visible, ticket_scope
+from ..models import Category, Channel, KpiDaily, Ticket, Unit, unit_display_name
+from ..scope import kpi_areas, kpi_unit_visible
+from .kpi_facts import facts_statement, row_facts
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 5 * 366 + 1
@@ -181,7 +172,7 @@ _T = KpiDaily.__table__
 _SUMS = [func.coalesce(func.sum(_T.c[name]), 0) for name in kpis.COUNTERS]
 
 
-def _rollup(
+def summed(
     dim: str,
     period: Period,
     *,
@@ -209,7 +200,7 @@ def _rollup(
     return out
 
 
-def _zero() -> dict[str, int]:
+def zero() -> dict[str, int]:
     return dict.fromkeys(kpis.COUNTERS, 0)
 
 
@@ -240,7 +231,7 @@ def _overdue_cutoff(period: Period, now: datetime) -> datetime:
     return min(now, period.until)
 
 
-def _open_overdue_clause(period: Period, now: datetime) -> ColumnElement[bool]:
+def open_overdue_clause(period: Period, now: datetime) -> ColumnElement[bool]:
     due = Ticket.completion_due_at < _overdue_cutoff(period, now)
     return and_(Ticket.first_completed_at.is_(None), due)
 
@@ -254,11 +245,11 @@ def _not_yet_due_clause(period: Period, now: datetime) -> ColumnElement[bool]:
     )
 
 
-def _live(
+def live_counts(
     period: Period, now: datetime, where: ColumnElement[bool], group: Any | None = None
 ) -> dict[Any, kpis.Live]:
     nyd = _not_yet_due_clause(period, now)
-    ood = _open_overdue_clause(period, now)
+    ood = open_overdue_clause(period, now)
     cols = [_opaque(group)] if group is not None else []
     stmt = (
         select(
@@ -339,21 +330,21 @@ class Scope:
 
     def totals(self, period: Period) -> dict[str, int]:
         if self.kind == "province":
-            return _rollup("area", period).get(None) or _zero()
+            return summed("area", period).get(None) or zero()
         if self.kind == "kota":
-            return _rollup("area", period, keys=[self.id or 0]).get(None) or _zero()
+            return summed("area", period, keys=[self.id or 0]).get(None) or zero()
         if self.kind == "kecamatan":
-            return _rollup("area", period, subs=[self.id or 0]).get(None) or _zero()
-        return _rollup("unit", period, keys=self.unit_ids).get(None) or _zero()
+            return summed("area", period, subs=[self.id or 0]).get(None) or zero()
+        return summed("unit", period, keys=self.unit_ids).get(None) or zero()
 
     def daily(self, period: Period) -> dict[date, dict[str, int]]:
         if self.kind == "province":
-            return _rollup("area", period, group="day")
+            return summed("area", period, group="day")
         if self.kind == "kota":
-            return _rollup("area", period, keys=[self.id or 0], group="day")
+            return summed("area", period, keys=[self.id or 0], group="day")
         if self.kind == "kecamatan":
-            return _rollup("area", period, subs=[self.id or 0], group="day")
-        return _rollup("unit", period, keys=self.unit_ids, group="day")
+            return summed("area", period, subs=[self.id or 0], group="day")
+        return summed("unit", period, keys=self.unit_ids, group="day")
 
 
 class NotVisible(LookupError):
@@ -403,7 +394,7 @@ def unit_scope(actor: Actor, unit_id: int, o: Org | None = None) -> Scope:
 
 def figures_for(scope: Scope, period: Period, now: datetime) -> kpis.Figures:
     where = scope.ticket_filter()
-    live = _live(period, now, where).get(None, kpis.Live())
+    live = live_counts(period, now, where).get(None, kpis.Live())
     return kpis.figures(
         scope.totals(period),
         live,
@@ -464,8 +455,6 @@ def backlog(scope: Scope, now: datetime) -> Backlog:
         .group_by(Ticket.status, age)
     )
     counts = {(status, BACKLOG_AGES[int(i)][0]): int(n) for status, i, n in rows}
-    from ..domain.workflow import Status
-
     statuses = [s.value for s in Status if s.is_open]
     return Backlog(statuses, [label for label, _ in BACKLOG_AGES], counts)
 
@@ -496,14 +485,14 @@ def _rows(
     keys = set(groups) | set(lives) | set(labels)
     out = []
     for key in keys:
-        t = groups.get(key) or _zero()
+        t = groups.get(key) or zero()
         prev_t = (previous or {}).get(key)
         out.append(
             Row(
                 key or 0,
                 labels.get(key or 0, f"#{key}"),
                 kpis.figures(t, lives.get(key, kpis.Live())),
-                None if previous is None else kpis.figures(prev_t or _zero()),
+                None if previous is None else kpis.figures(prev_t or zero()),
                 (key or None) if unit_link else None,
             )
         )
@@ -511,8 +500,8 @@ def _rows(
 
 
 def per_kota(period: Period, now: datetime, o: Org) -> list[Row]:
-    groups = _rollup("area", period, group="key_id")
-    lives = _live(period, now, true(), Ticket.kota_id)
+    groups = summed("area", period, group="key_id")
+    lives = live_counts(period, now, true(), Ticket.kota_id)
     labels = {u.id: u.display_name for u in o.of_kind("kota", "kabupaten")}
     labels[0] = "Tanpa lokasi"
     return _rows(groups, lives, labels, unit_link=True)
@@ -520,8 +509,8 @@ def per_kota(period: Period, now: datetime, o: Org) -> list[Row]:
 
 def per_kecamatan(scope: Scope, period: Period, now: datetime, o: Org) -> list[Row]:
     keys = None if scope.kind == "province" else [scope.id or 0]
-    groups = _rollup("area", period, keys=keys, group="sub_id")
-    by_kel = _live(period, now, scope.ticket_filter(), Ticket.kelurahan_id)
+    groups = summed("area", period, keys=keys, group="sub_id")
+    by_kel = live_counts(period, now, scope.ticket_filter(), Ticket.kelurahan_id)
     lives: dict[int, kpis.Live] = {}
     for kel_id, live in by_kel.items():
         kec = o.kecamatan_of(kel_id)
@@ -549,8 +538,6 @@ class UnitSplit:
 
 
 def unit_split(scope: Scope, period: Period) -> UnitSplit:
-    from ..services.kpi import facts_statement, row_facts
-
     stmt = facts_statement().where(
         Ticket.assigned_unit_id.in_(scope.unit_ids),
         or_(
@@ -568,7 +555,7 @@ def unit_split(scope: Scope, period: Period) -> UnitSplit:
             if d != "unit" or not period.start <= day <= period.end:
                 continue
             for out, key in ((split.category, f.category_id), (split.channel, f.channel_id)):
-                cur = out.setdefault(key, _zero())
+                cur = out.setdefault(key, zero())
                 for name, n in zip(kpis.COUNTERS, vec, strict=True):
                     cur[name] += n
     return split
@@ -578,16 +565,16 @@ def per_category(
     scope: Scope, period: Period, now: datetime, split: UnitSplit | None = None
 ) -> list[Row]:
     """``split``: a unit scope's ``unit_split`` when the page already read it."""
-    return _per_dim("category", Ticket.category_id, _names(Category), scope, period, now, split)
+    return _per_dim("category", Ticket.category_id, names_of(Category), scope, period, now, split)
 
 
 def per_channel(
     scope: Scope, period: Period, now: datetime, split: UnitSplit | None = None
 ) -> list[Row]:
-    return _per_dim("channel", Ticket.channel_id, _names(Channel), scope, period, now, split)
+    return _per_dim("channel", Ticket.channel_id, names_of(Channel), scope, period, now, split)
 
 
-def _names(model: Any) -> dict[int, str]:
+def names_of(model: Any) -> dict[int, str]:
     return {row[0]: row[1] for row in db.session.execute(select(model.id, model.name))}
 
 
@@ -601,342 +588,11 @@ def _per_dim(
     split: UnitSplit | None,
 ) -> list[Row]:
     where = scope.ticket_filter()
-    lives = _live(period, now, where, column)
+    lives = live_counts(period, now, where, column)
     groups: dict[int, dict[str, int]]
     if scope.kind == "unit":
         groups = getattr(split or unit_split(scope, period), dim)
     else:
         keys = None if scope.kind == "province" else [scope.id or 0]
-        groups = _rollup(dim, period, keys=keys, group="sub_id")
+        groups = summed(dim, period, keys=keys, group="sub_id")
     return _rows(groups, lives, {k: v for k, v in labels.items() if k in groups or k in lives})
-
-
-@dataclass(frozen=True)
-class LateTicket:
-    id: int
-    tracking: str
-    category: str
-    unit: str
-    status: str
-    due_at: datetime
-    hours_late: float
-
-
-def worst_late(
-    scope: Scope, actor: Actor, now: datetime, o: Org, limit: int = 10
-) -> list[LateTicket]:
-    """Open tickets furthest past their completion deadline (inside the reader's scope)."""
-    late = unindexed(and_(Ticket.first_completed_at.is_(None), Ticket.completion_due_at < now))
-    found = db.session.execute(
-        select(
-            Ticket.id,
-            Ticket.category_id,
-            Ticket.assigned_unit_id,
-            Ticket.status,
-            Ticket.completion_due_at,
-        )
-        .where(
-            Ticket.is_open_clause(),
-            late,
-            unindexed(and_(scope.ticket_filter(), ticket_scope(actor))),
-        )
-        .order_by(Ticket.completion_due_at, Ticket.id)
-        .limit(limit)
-    ).all()
-    if not found:
-        return []
-    ids = [r.id for r in found]
-    tracking = {
-        ticket_id: number
-        for ticket_id, number in db.session.execute(
-            select(Ticket.id, Ticket.tracking).where(Ticket.id.in_(ids))
-        )
-    }
-    categories = _names(Category)
-    return [
-        LateTicket(
-            r.id,
-            tracking[r.id],
-            categories.get(r.category_id, f"#{r.category_id}"),
-            o.name(r.assigned_unit_id),
-            r.status,
-            r.completion_due_at,
-            (now - r.completion_due_at).total_seconds() / 3600,
-        )
-        for r in found
-    ]
-
-
-# --- Rankings -------------------------------------------------------------------------------
-
-RANK_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "kelurahan": ("Kelurahan", ("kelurahan",)),
-    "kecamatan": ("Kecamatan", ("kecamatan",)),
-    "agency": ("SKPD/UKPD dan BUMD", ("agency", "bumd")),
-}
-
-
-@dataclass(frozen=True)
-class RankedUnit:
-    unit: UnitInfo
-    entry: kpis.RankEntry
-    figures: kpis.Figures
-    previous: kpis.RankEntry | None
-
-
-@dataclass(frozen=True)
-class Ranking:
-    group: str
-    label: str
-    window: Period
-    previous_window: Period
-    province_terms: dict[str, float | None]
-    rows: list[RankedUnit]
-    min_volume: int = kpis.RANK_MIN_VOLUME
-    formula: str = kpis.RANK_FORMULA
-
-
-def _window(now: datetime) -> Period:
-    return Period.last_days(kpis.wib_day(now), kpis.RANK_WINDOW_DAYS)
-
-
-def _group_units(o: Org, group: str) -> dict[int, int]:
-    """Every unit counted for a member of the group -> that member (its subtree)."""
-    kinds = RANK_GROUPS[group][1]
-    members = o.of_kind(*kinds)
-    owner: dict[int, int] = {}
-    for m in members:
-        for uid in o.subtree(m.id):
-            owner.setdefault(uid, m.id)
-    return owner
-
-
-def _by_member(
-    by_unit: Mapping[Any, Any], owner: Mapping[int, int], add: Callable[[Any, Any], Any]
-) -> dict[int, Any]:
-    out: dict[int, Any] = {}
-    for uid, value in by_unit.items():
-        m = owner.get(uid)
-        if m is not None:
-            out[m] = add(out[m], value) if m in out else value
-    return out
-
-
-def _add_counters(a: Mapping[str, int], b: Mapping[str, int]) -> dict[str, int]:
-    return {name: a[name] + b[name] for name in kpis.COUNTERS}
-
-
-def _ranked(
-    group: str, period: Period, now: datetime, o: Org
-) -> tuple[
-    list[kpis.RankEntry], dict[int, dict[str, int]], dict[int, kpis.Live], dict[str, float | None]
-]:
-    owner = _group_units(o, group)
-    # Per unit, once; the members' sums and the province's (every unit, and the
-    # tickets of none) are both added up from these rows.
-    unit_totals = _rollup("unit", period, group="key_id")
-    unit_lives = _live(period, now, true(), Ticket.assigned_unit_id)
-    totals = _by_member(unit_totals, owner, _add_counters)
-    lives = _by_member(unit_lives, owner, lambda a, b: a + b)
-    province = kpis.weighted_terms(
-        reduce(_add_counters, unit_totals.values(), _zero()),
-        sum(unit_lives.values(), kpis.Live()),
-    )
-    members = [u.id for u in o.of_kind(*RANK_GROUPS[group][1])]
-    entries = kpis.rank(
-        [
-            (
-                m,
-                (totals.get(m) or _zero())["received"],
-                kpis.weighted_terms(totals.get(m) or _zero(), lives.get(m, kpis.Live())),
-            )
-            for m in members
-        ],
-        province,
-    )
-    return entries, totals, lives, province
-
-
-def ranking(group: str, now: datetime, o: Org | None = None) -> Ranking:
-    """A league table over the rolling window, beside the window before it."""
-    if group not in RANK_GROUPS:
-        raise KpiInputError(f"kelompok peringkat tidak dikenal: {group!r}")
-    o = o or org()
-    window = _window(now)
-    prev_window = window.previous()
-    entries, totals, lives, province = _ranked(group, window, now, o)
-    prev_entries, *_ = _ranked(group, prev_window, now, o)
-    prev_by_id = {e.unit_id: e for e in prev_entries}
-    rows = [
-        RankedUnit(
-            o.units[e.unit_id],
-            e,
-            kpis.figures(totals.get(e.unit_id) or _zero(), lives.get(e.unit_id, kpis.Live())),
-            prev_by_id.get(e.unit_id),
-        )
-        for e in entries
-    ]
-    return Ranking(group, RANK_GROUPS[group][0], window, prev_window, province, rows)
-
-
-def unit_rank(unit_id: int, now: datetime, o: Org) -> tuple[str, RankedUnit, int] | None:
-    """The unit's line in its ranking group, with the number of ranked units; None if none."""
-    kind = o.units[unit_id].kind
-    group = next((g for g, (_l, kinds) in RANK_GROUPS.items() if kind in kinds), None)
-    if group is None:
-        return None
-    table = ranking(group, now, o)
-    ranked = sum(1 for r in table.rows if r.entry.ranked)
-    row = next(r for r in table.rows if r.unit.id == unit_id)
-    return group, row, ranked
-
-
-# --- The tickets behind a figure --------------------------------------------------------------
-
-FIGURES: dict[str, str] = {
-    "received": "Diterima",
-    "not_completed": "Diterima, belum pernah selesai",
-    "completed": "Selesai (pertama kali)",
-    "completed_late": "Selesai melewati tenggat",
-    "done_7d": "Selesai 0–7 hari",
-    "open_overdue": "Terbuka, melewati tenggat",
-    "response_late": "Respons lewat 6 jam",
-    "done_14d": "Selesai 8–14 hari",
-    "done_over": "Selesai > 14 hari",
-    "reopened": "Dibuka kembali",
-    "validation_failed": "Tidak lolos validasi pertama",
-    "ews": "EWS",
-    "backlog": "Terbuka sekarang",
-    **{f"esc_{level}": f"Eskalasi {level}" for level in kpis.ESCALATION_LEVELS},
-}
-
-
-def figure_clause(figure: str, period: Period, now: datetime) -> ColumnElement[bool]:
-    """The tickets a figure counts, as a WHERE clause (same definitions as the rollup)."""
-    received = and_(Ticket.received_at >= period.since, Ticket.received_at < period.until)
-    completed = and_(
-        Ticket.first_completed_at >= period.since, Ticket.first_completed_at < period.until
-    )
-    is_open = Ticket.is_open_clause()
-    match figure:
-        case "received":
-            return received
-        case "not_completed":
-            return and_(received, Ticket.first_completed_at.is_(None))
-        case "completed":
-            return completed
-        case "completed_late":
-            return and_(completed, Ticket.completion_margin_min < 0)
-        case "open_overdue":
-            return and_(is_open, _open_overdue_clause(period, now))
-        case "response_late":
-            return and_(
-                received,
-                or_(
-                    and_(Ticket.first_response_at.is_not(None), Ticket.response_margin_min < 0),
-                    and_(
-                        Ticket.first_response_at.is_(None),
-                        is_open,
-                        Ticket.response_due_at < now,
-                    ),
-                ),
-            )
-        case "done_7d":
-            return and_(completed, Ticket.handling_min <= kpis.BUCKET_7D_MIN)
-        case "done_14d":
-            return and_(
-                completed,
-                Ticket.handling_min > kpis.BUCKET_7D_MIN,
-                Ticket.handling_min <= kpis.BUCKET_14D_MIN,
-            )
-        case "done_over":
-            return and_(completed, Ticket.handling_min > kpis.BUCKET_14D_MIN)
-        case "reopened":
-            return and_(completed, Ticket.reopens > 0)
-        case "validation_failed":
-            return and_(completed, Ticket.first_validation == "reopened")
-        case "ews":
-            return and_(received, Ticket.ews_at.is_not(None))
-        case "backlog":
-            return is_open
-    if figure.startswith("esc_") and figure[4:] in kpis.ESCALATION_LEVELS:
-        bit = sla.ESCALATION_BITS[figure[4:]]
-        return and_(received, Ticket.escalations_ever.op("&")(bit) != 0)
-    raise KpiInputError(f"angka tidak dikenal: {figure!r}; pilih salah satu: {', '.join(FIGURES)}")
-
-
-def tickets_behind(
-    actor: Actor,
-    scope: Scope,
-    figure: str,
-    period: Period,
-    now: datetime,
-    *,
-    category_id: int | None = None,
-    channel_id: int | None = None,
-) -> Select[Any]:
-    """The tickets a figure counts, inside the reader's ticket scope, oldest first."""
-    cond = [figure_clause(figure, period, now), scope.ticket_filter(), ticket_scope(actor)]
-    if category_id is not None:
-        cond.append(Ticket.category_id == category_id)
-    if channel_id is not None:
-        cond.append(Ticket.channel_id == channel_id)
-    return select(Ticket).where(*cond).order_by(Ticket.received_at, Ticket.id)
-
-
-# --- Validator bodies -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ValidatorRow:
-    unit_id: int
-    label: str
-    figures: kpis.ValidatorFigures
-
-
-def validator_bodies(scope: Scope, o: Org) -> list[UnitInfo]:
-    """The validator bodies a scope covers: all of them for the province, a kota's
-    Bagian Pemerintahan for that kota, the body itself (or those below) for a unit."""
-    bodies = o.of_kind("validator")
-    if scope.kind == "province":
-        return bodies
-    if scope.kind == "kota":
-        return [b for b in bodies if b.kota_id == scope.id]
-    if scope.kind == "unit":
-        inside = set(scope.unit_ids)
-        return [b for b in bodies if b.id in inside]
-    return []
-
-
-def per_validator(scope: Scope, period: Period, o: Org) -> list[ValidatorRow]:
-    """Each body's decisions (verified / reopened) in the period, from the history rows:
-    the deciding body and the margin to the deadline are frozen on each row."""
-    bodies = validator_bodies(scope, o)
-    if not bodies:
-        return []
-    by_kota = {b.kota_id: b for b in bodies}
-    rows = db.session.execute(
-        select(TicketEventRow.kind, TicketEventRow.data, Ticket.handling_kota_id)
-        .join(Ticket, Ticket.id == TicketEventRow.ticket_id)
-        .where(
-            TicketEventRow.kind.in_(("verified", "reopened")),
-            TicketEventRow.at >= period.since,
-            TicketEventRow.at < period.until,
-        )
-    )
-    decisions: dict[int, list[kpis.Decision]] = {b.id: [] for b in bodies}
-    for kind, data, handling_kota_id in rows:
-        data = data or {}
-        # Rows written before the body was recorded: the ticket's body now.
-        body = by_kota.get(data.get("validation_kota_id", handling_kota_id))
-        if body is None:
-            continue
-        margin = data.get("margin_min")
-        decisions[body.id].append(
-            kpis.Decision(kind, int(margin) if isinstance(margin, int | float) else None)
-        )
-    days = sla.SlaRules().validation_days
-    return [
-        ValidatorRow(b.id, b.display_name, kpis.validator_figures(decisions[b.id], days))
-        for b in bodies
-    ]

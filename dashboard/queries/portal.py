@@ -21,10 +21,10 @@ from ..domain import kpis
 from ..domain.workflow import Confidentiality, Status
 from ..extensions import db
 from ..models import Category, Photo, Ticket
-from . import kpis as kq
+from . import kpis as kpi_reads
 from .tickets import public_description, public_stage
 
-PROVINCE = kq.Scope("province", None, "Provinsi DKI Jakarta")
+PROVINCE = kpi_reads.Scope("province", None, "Provinsi DKI Jakarta")
 TOP_CATEGORIES = 10
 PAGE_SIZE = 25
 # Counting stops here: deep pages of a million tickets help nobody, filters do.
@@ -75,15 +75,15 @@ def stage_clause(stage: str) -> ColumnElement[bool]:
 # --- The landing page's figures ------------------------------------------------------------
 
 
-def month_period(now: datetime) -> kq.Period:
+def month_period(now: datetime) -> kpi_reads.Period:
     """The last 30 WIB days, today included (the KPI pages' default)."""
-    return kq.Period.last_days(kpis.wib_day(now), kq.DEFAULT_DAYS)
+    return kpi_reads.Period.last_days(kpis.wib_day(now), kpi_reads.DEFAULT_DAYS)
 
 
-def year_period(now: datetime) -> kq.Period:
+def year_period(now: datetime) -> kpi_reads.Period:
     """1 January (WIB) of this year up to today."""
     today = kpis.wib_day(now)
-    return kq.Period(date(today.year, 1, 1), today)
+    return kpi_reads.Period(date(today.year, 1, 1), today)
 
 
 @dataclass(frozen=True)
@@ -91,30 +91,32 @@ class Landing:
     """Everything the landing page shows, from the KPI read side."""
 
     now: datetime
-    month: kq.Period
-    year: kq.Period
+    month: kpi_reads.Period
+    year: kpi_reads.Period
     month_figures: kpis.Figures
     year_figures: kpis.Figures
-    period: kq.Period  # the one the comparisons and the trend cover
-    per_kota: list[kq.Row]
-    categories: list[kq.Row]
-    channels: list[kq.Row]
-    trend: list[kq.TrendPoint]
+    period: kpi_reads.Period  # the one the comparisons and the trend cover
+    per_kota: list[kpi_reads.Row]
+    categories: list[kpi_reads.Row]
+    channels: list[kpi_reads.Row]
+    trend: list[kpi_reads.TrendPoint]
 
 
 def landing(now: datetime, which: str) -> Landing:
     """The province's figures for the last 30 days and the year so far, and the
     comparisons for ``which`` ("30" or "year")."""
-    o = kq.org()
+    o = kpi_reads.org()
     month, year = month_period(now), year_period(now)
-    month_figures = kq.figures_for(PROVINCE, month, now)
-    year_figures = month_figures if year == month else kq.figures_for(PROVINCE, year, now)
+    month_figures = kpi_reads.figures_for(PROVINCE, month, now)
+    year_figures = month_figures if year == month else kpi_reads.figures_for(PROVINCE, year, now)
     period = year if which == "year" else month
     per_kota = [
-        r for r in kq.per_kota(period, now, o) if r.key or r.figures.received or r.figures.completed
+        r
+        for r in kpi_reads.per_kota(period, now, o)
+        if r.key or r.figures.received or r.figures.completed
     ]
-    categories = [r for r in kq.per_category(PROVINCE, period, now) if r.figures.received]
-    channels = [r for r in kq.per_channel(PROVINCE, period, now) if r.figures.received]
+    categories = [r for r in kpi_reads.per_category(PROVINCE, period, now) if r.figures.received]
+    channels = [r for r in kpi_reads.per_channel(PROVINCE, period, now) if r.figures.received]
     return Landing(
         now=now,
         month=month,
@@ -125,7 +127,7 @@ def landing(now: datetime, which: str) -> Landing:
         per_kota=per_kota,
         categories=categories[:TOP_CATEGORIES],
         channels=channels,
-        trend=kq.trend(PROVINCE, period),
+        trend=kpi_reads.trend(PROVINCE, period),
     )
 
 
@@ -148,7 +150,7 @@ class Options:
     categories: list[tuple[str, str]]  # (code, name)
 
 
-def options(o: kq.Org) -> Options:
+def options(o: kpi_reads.Org) -> Options:
     kotas = [AreaOption(u.id, u.display_name, u.id) for u in o.of_kind("kota", "kabupaten")]
     kecamatans = [AreaOption(u.id, u.display_name, u.kota_id) for u in o.of_kind("kecamatan")]
     categories = [
@@ -212,7 +214,7 @@ class ListPage:
         return self.total > MAX_LISTED
 
 
-def _where(filters: ListFilters, o: kq.Org) -> list[Any]:
+def _where(filters: ListFilters, o: kpi_reads.Org) -> list[Any]:
     cond: list[Any] = []
     if filters.kota_id is not None:
         cond.append(Ticket.kota_id == filters.kota_id)
@@ -228,17 +230,35 @@ def _where(filters: ListFilters, o: kq.Org) -> list[Any]:
     if filters.start is not None:
         cond.append(Ticket.received_at >= kpis.day_start(filters.start))
     if filters.end is not None:
-        cond.append(Ticket.received_at < kq.Period(filters.end, filters.end).until)
+        cond.append(Ticket.received_at < kpi_reads.Period(filters.end, filters.end).until)
     if filters.stage in OPEN_STAGES:
         # The few open tickets are read from their partial index; an area or date
         # condition left indexable would make SQLite walk five years of a kota.
-        return [stage_clause(filters.stage), *(kq.unindexed(c) for c in cond)]
+        return [stage_clause(filters.stage), *(kpi_reads.unindexed(c) for c in cond)]
     if filters.stage is not None:
         cond.append(stage_clause(filters.stage))
     return cond
 
 
-def recent(filters: ListFilters, o: kq.Org) -> ListPage:
+@dataclass(eq=False)
+class TicketList:
+    """The read model of the list of recent tickets: what its filters offer, and a page."""
+
+    org: kpi_reads.Org
+    options: Options
+
+    def page(self, filters: ListFilters) -> ListPage:
+        """One page of the tickets matching ``filters`` (checked against ``options``)."""
+        return recent(filters, self.org)
+
+
+def ticket_list() -> TicketList:
+    """The list page's reads: the organisation and the filters' options, once."""
+    o = kpi_reads.org()
+    return TicketList(o, options(o))
+
+
+def recent(filters: ListFilters, o: kpi_reads.Org) -> ListPage:
     """The newest tickets matching the filters, one page of their public views."""
     cond = _where(filters, o)
     capped = select(Ticket.id).where(*cond).limit(MAX_LISTED + 1).subquery()
@@ -257,8 +277,9 @@ def recent(filters: ListFilters, o: kq.Org) -> ListPage:
     return ListPage(_public_rows(tickets, o), total, page, pages)
 
 
-def latest(o: kq.Org, limit: int) -> list[PublicRow]:
+def latest(limit: int) -> list[PublicRow]:
     """The newest reports (the landing page's few), without counting anything."""
+    o = kpi_reads.org()
     tickets = list(
         db.session.scalars(
             select(Ticket).order_by(Ticket.received_at.desc(), Ticket.id.desc()).limit(limit)
@@ -267,7 +288,7 @@ def latest(o: kq.Org, limit: int) -> list[PublicRow]:
     return _public_rows(tickets, o)
 
 
-def _public_rows(tickets: list[Ticket], o: kq.Org) -> list[PublicRow]:
+def _public_rows(tickets: list[Ticket], o: kpi_reads.Org) -> list[PublicRow]:
     """Each ticket's public view, with its completion photos (one query for all)."""
     photos: dict[int, list[int]] = defaultdict(list)
     if tickets:

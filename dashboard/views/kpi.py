@@ -2,9 +2,9 @@
 tickets behind any figure; every table also as CSV / XLSX (``?export=csv&table=…``),
 through the same view and so through the same scope checks.
 
-Views parse arguments, resolve the scope through ``queries.kpis`` (404 when the
-reader may not see it), and hand a book of tables (``queries.kpi_tables``) to the
-template or to ``exports``.
+Views parse arguments, make one call for the page's read model
+(``queries.kpi_pages``: 404 when the reader may not see the scope), and hand a
+book of its tables (``kpi_books``) to the template or to ``exports``.
 """
 
 from __future__ import annotations
@@ -25,12 +25,17 @@ from .. import formatting as fmt
 from ..domain import kpis
 from ..domain.inputs import MAX_ID, MAX_PAGE, InvalidNumber, parse_id
 from ..domain.workflow import Actor, Role
-from ..queries import kpi_tables as kt
-from ..queries import kpis as kq
-from ..scope import actor_for_user, kpi_areas
+from ..queries import kpi_pages
+from ..queries.kpi_rankings import RANK_GROUPS
+from ..queries.kpi_tickets import FIGURES
+from ..queries.kpis import KpiInputError, NotVisible, Period, Scope
+from ..scope import actor_for_user
 from . import exports
 from . import kpi_charts as charts
 from .htmx import is_htmx, render_page_or_partial
+from .kpi_books import Book, RankingBook, SummaryBook, TicketBook, UnitBook
+from .kpi_metrics import HERO_METRICS, METRIC_GROUPS
+from .kpi_sections import TOP_CATEGORIES, UNIT_KIND_LABELS, scope_arg
 
 bp = Blueprint("kpi", __name__, url_prefix="/kpi")
 
@@ -48,7 +53,7 @@ def _visible(find: Callable[[], T]) -> T:
     """The scope ``find`` resolves, or 404: a scope the reader may not see does not exist."""
     try:
         return find()
-    except kq.NotVisible:
+    except NotVisible:
         abort(404)
 
 
@@ -56,20 +61,20 @@ def _int_arg(name: str, maximum: int = MAX_ID) -> int | None:
     try:
         return parse_id(request.args.get(name), name, maximum=maximum)
     except InvalidNumber as exc:
-        raise kq.KpiInputError(str(exc)) from None
+        raise KpiInputError(str(exc)) from None
 
 
-def _export(book: kt.Book) -> Response | None:
+def _export(book: Book) -> Response | None:
     """The requested table as a download, if ``?export=`` asks for one."""
     fmt = (request.args.get("export") or "").strip().lower()
     if not fmt:
         return None
     if fmt not in exports.FORMATS:
-        raise kq.KpiInputError(f"format unduhan tidak dikenal: {fmt!r}; pilih csv atau xlsx")
+        raise KpiInputError(f"format unduhan tidak dikenal: {fmt!r}; pilih csv atau xlsx")
     return exports.response(book.table((request.args.get("table") or "").strip()), fmt)
 
 
-def _period_args(period: kq.Period) -> dict[str, str]:
+def _period_args(period: Period) -> dict[str, str]:
     return {"from": period.start.isoformat(), "to": period.end.isoformat()}
 
 
@@ -97,8 +102,8 @@ def _page_args(**extra: Any) -> dict[str, Any]:
     return args
 
 
-@bp.errorhandler(kq.KpiInputError)
-def bad_input(exc: kq.KpiInputError) -> Any:
+@bp.errorhandler(KpiInputError)
+def bad_input(exc: KpiInputError) -> Any:
     """A date range, figure, table or scope argument that cannot be used: 400 with the reason."""
     if is_htmx():
         # Into the page's alert slot, like the domain error handler; the fragment stays.
@@ -144,41 +149,46 @@ def summary() -> Response:
     """Executive summary of the province or one kota: headline figures beside the previous
     period, trend, backlog, comparisons, channels, worst-late tickets; htmx polls the fragment."""
     actor, now = _actor(), clock.now()
-    period = kq.Period.from_args(request.args, now)
+    period = Period.from_args(request.args, now)
     kota_id = _int_arg("kota")
-    o = kq.org()
-    scope = _visible(lambda: kq.area_scope(actor, kota_id, o))
-    book = kt.SummaryBook(actor, scope, period, now, o)
+    reads = _visible(lambda: kpi_pages.summary(actor, kota_id, period, now))
+    book = SummaryBook(reads)
     download = _export(book)
     if download is not None:
         return download
-    province_reader = kpi_areas(actor) is None
     return render_page_or_partial(
         "kpi/summary.html",
         "kpi/_summary.html",
-        book=book,
-        scope=scope,
-        period=period,
-        now=now,
         charts=_summary_charts(book),
-        kotas=o.of_kind("kota", "kabupaten") if province_reader else [],
+        kotas=reads.kotas,
         kota_id=kota_id,
-        quick_ranges=_quick_ranges(now),
-        period_args=_period_args(period),
-        page_args=_page_args(),
-        scope_arg=kt.scope_arg(scope),
-        hero=kt.HERO_METRICS,
-        groups=kt.METRIC_GROUPS,
-        figures_named=kq.FIGURES,
+        **_area_context(book),
     )
 
 
-def _summary_charts(book: kt.SummaryBook) -> dict[str, Any]:
+def _area_context(book: SummaryBook) -> dict[str, Any]:
+    """What the summary and a unit's page both pass to their template."""
+    return {
+        "book": book,
+        "scope": book.scope,
+        "period": book.period,
+        "now": book.now,
+        "quick_ranges": _quick_ranges(book.now),
+        "period_args": _period_args(book.period),
+        "page_args": _page_args(),
+        "scope_arg": scope_arg(book.scope),
+        "hero": HERO_METRICS,
+        "groups": METRIC_GROUPS,
+        "figures_named": FIGURES,
+    }
+
+
+def _summary_charts(book: SummaryBook) -> dict[str, Any]:
     out = {
         "trend": charts.trend(book.t_trend),
         "backlog": charts.backlog(book.t_backlog),
         "per_kecamatan": charts.rates(book.t_per_kecamatan),
-        "per_category": charts.top_categories(book.t_per_category, kt.TOP_CATEGORIES),
+        "per_category": charts.top_categories(book.t_per_category, TOP_CATEGORIES),
         "per_channel": charts.channels(book.t_per_channel, book.figures.response_rate),
     }
     if book.province:
@@ -192,32 +202,21 @@ def unit(unit_id: int) -> Response:
     """One unit's KPIs (with the units below it): headline figures, trend, its rank and
     score breakdown, categories, channels, backlog, and links to the units below."""
     actor, now = _actor(), clock.now()
-    period = kq.Period.from_args(request.args, now)
-    o = kq.org()
-    scope = _visible(lambda: kq.unit_scope(actor, unit_id, o))
-    book = kt.UnitBook(actor, scope, period, now, o)
+    period = Period.from_args(request.args, now)
+    reads = _visible(lambda: kpi_pages.unit(actor, unit_id, period, now))
+    book = UnitBook(reads)
     download = _export(book)
     if download is not None:
         return download
     return render_page_or_partial(
         "kpi/unit.html",
         "kpi/_unit.html",
-        book=book,
-        scope=scope,
-        period=period,
-        now=now,
         charts={
             "trend": charts.to_script_json(charts.trend(book.t_trend)),
             "backlog": charts.to_script_json(charts.backlog(book.t_backlog)),
         },
-        quick_ranges=_quick_ranges(now),
-        period_args=_period_args(period),
-        page_args=_page_args(),
-        scope_arg=kt.scope_arg(scope),
-        hero=kt.HERO_METRICS,
-        groups=kt.METRIC_GROUPS,
-        figures_named=kq.FIGURES,
-        kind_labels=kt.UNIT_KIND_LABELS,
+        **_area_context(book),
+        kind_labels=UNIT_KIND_LABELS,
         min_volume=kpis.RANK_MIN_VOLUME,
     )
 
@@ -230,12 +229,7 @@ def rankings() -> Response:
     actor, now = _actor(), clock.now()
     group = (request.args.get("group") or "kelurahan").strip()
     kota_id = _int_arg("kota")
-    o = kq.org()
-    if kota_id is not None and (
-        kota_id not in o.units or o.units[kota_id].kind not in ("kota", "kabupaten")
-    ):
-        raise kq.KpiInputError(f"parameter 'kota' bukan kota yang dikenal: {kota_id}")
-    book = kt.RankingBook(actor, group, now, o, kota_id)
+    book = RankingBook(kpi_pages.rankings(actor, group, kota_id, now))
     download = _export(book)
     if download is not None:
         return download
@@ -244,8 +238,8 @@ def rankings() -> Response:
         "kpi/_rankings.html",
         book=book,
         group=group,
-        groups=kq.RANK_GROUPS,
-        kotas=o.of_kind("kota", "kabupaten"),
+        groups=RANK_GROUPS,
+        kotas=book.reads.kotas,
         kota_id=kota_id,
         page_args=_page_args(),
         now=now,
@@ -254,42 +248,28 @@ def rankings() -> Response:
     )
 
 
-def _drill_scope(actor: Actor, o: kq.Org) -> kq.Scope:
-    kind, ident = kt.parse_scope_arg(request.args.get("scope") or "province")
-    if kind == "unit":
-        assert ident is not None
-        return _visible(lambda: kq.unit_scope(actor, ident, o))
-    if kind == "kecamatan":
-        assert ident is not None
-        return _visible(lambda: kq.kecamatan_scope(actor, ident, o))
-    scope = _visible(lambda: kq.area_scope(actor, ident, o))
-    if kind == "province" and scope.kind != "province":
-        abort(404)  # a walikota asked for the province: it does not exist for them
-    return scope
-
-
 @bp.route("/tickets")
 @login_required
 def tickets() -> Response:
     """The tickets a figure counts, in the reader's ticket scope, 50 a page (no reporter data)."""
     actor, now = _actor(), clock.now()
-    period = kq.Period.from_args(request.args, now)
+    period = Period.from_args(request.args, now)
     figure = (request.args.get("figure") or "").strip()
-    kt.figure_label(figure)  # 400 before any query for an unknown figure
-    o = kq.org()
-    scope = _drill_scope(actor, o)
+    kpi_pages.figure_label(figure)  # 400 before any query for an unknown figure
     category_id, channel_id = _int_arg("category"), _int_arg("channel")
-    book = kt.TicketBook(
-        actor,
-        scope,
-        figure,
-        period,
-        now,
-        o,
-        category_id=category_id,
-        channel_id=channel_id,
-        filter_label=kt.filter_label(category_id, channel_id),
+    reads = _visible(
+        lambda: kpi_pages.tickets(
+            actor,
+            request.args.get("scope") or "province",
+            figure,
+            period,
+            now,
+            category_id=category_id,
+            channel_id=channel_id,
+        )
     )
+    book = TicketBook(reads)
+    scope = reads.scope
     download = _export(book)
     if download is not None:
         return download
@@ -307,7 +287,7 @@ def tickets() -> Response:
     )
 
 
-def _back_url(scope: kq.Scope) -> str:
+def _back_url(scope: Scope) -> str:
     args: dict[str, Any] = {k: request.args[k] for k in ("from", "to") if request.args.get(k)}
     if scope.kind == "unit":
         return url_for("kpi.unit", unit_id=scope.id, **args)

@@ -21,7 +21,8 @@ from typing import Any
 from markupsafe import Markup
 
 from .. import formatting as fmt
-from ..queries.kpi_tables import NEGLECT_GAP, Table
+from ..queries.kpi_tables import Table
+from .kpi_sections import NEGLECT_GAP
 
 FONT = "Plus Jakarta Sans, system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif"
 TEXT = "#172033"
@@ -273,6 +274,49 @@ def _panel_title(text: str, domain: list[float]) -> dict[str, Any]:
     }
 
 
+def _rate_bars(labels: list[Any], rates_: list[Any], neglected: list[bool]) -> dict[str, Any]:
+    """The right panel of ``channels``: each channel's response rate, neglected ones hatched."""
+    return {
+        "type": "bar",
+        "name": "Respons ≤ 6 jam",
+        "orientation": "h",
+        "y": labels,
+        "x": [v or 0 for v in rates_],
+        "xaxis": "x2",
+        "yaxis": "y2",
+        "marker": {
+            "color": [RED if n else GREEN for n in neglected],
+            "pattern": {
+                "shape": ["/" if n else "" for n in neglected],
+                "fgcolor": "#ffffff",
+                "size": 7,
+                "fillmode": "overlay",
+            },
+        },
+        "text": [
+            ("▼ " if n else "") + fmt.figure(v, "pct")
+            for v, n in zip(rates_, neglected, strict=True)
+        ],
+        "textposition": "auto",
+        "hovertemplate": "%{y}: %{text}<extra></extra>",
+        "showlegend": False,
+    }
+
+
+def _average_line(overall: float) -> dict[str, Any]:
+    """The dashed line of the scope's response rate across the right panel."""
+    return {
+        "type": "line",
+        "xref": "x2",
+        "yref": "y2 domain",
+        "x0": overall,
+        "x1": overall,
+        "y0": 0,
+        "y1": 1,
+        "line": {"color": TEXT, "dash": "dash", "width": 1.5},
+    }
+
+
 def channels(table: Table, overall: float | None) -> Figure:
     """Channel mix beside each channel's response rate; neglected channels hatched red."""
     rows = [r for r in table.rows if r.values[table.index("received")]][::-1]
@@ -293,36 +337,12 @@ def channels(table: Table, overall: float | None) -> Figure:
             "xaxis": "x",
             "yaxis": "y",
             "marker": {"color": BLUE_SOFT},
-            "text": [f"{n:,}".replace(",", ".") for n in received],
+            "text": [fmt.number(n) for n in received],
             "textposition": "auto",
             "hovertemplate": "%{y}: %{x:,} laporan<extra></extra>",
             "showlegend": False,
         },
-        {
-            "type": "bar",
-            "name": "Respons ≤ 6 jam",
-            "orientation": "h",
-            "y": labels,
-            "x": [v or 0 for v in rates_],
-            "xaxis": "x2",
-            "yaxis": "y2",
-            "marker": {
-                "color": [RED if n else GREEN for n in neglected],
-                "pattern": {
-                    "shape": ["/" if n else "" for n in neglected],
-                    "fgcolor": "#ffffff",
-                    "size": 7,
-                    "fillmode": "overlay",
-                },
-            },
-            "text": [
-                ("▼ " if n else "") + fmt.figure(v, "pct")
-                for v, n in zip(rates_, neglected, strict=True)
-            ],
-            "textposition": "auto",
-            "hovertemplate": "%{y}: %{text}<extra></extra>",
-            "showlegend": False,
-        },
+        _rate_bars(labels, rates_, neglected),
     ]
     right_title = "Respons ≤ 6 jam" + (
         "" if overall is None else f" (garis: rata-rata {fmt.figure(overall, 'pct')})"
@@ -343,16 +363,5 @@ def channels(table: Table, overall: float | None) -> Figure:
         ],
     )
     if overall is not None:
-        layout["shapes"] = [
-            {
-                "type": "line",
-                "xref": "x2",
-                "yref": "y2 domain",
-                "x0": overall,
-                "x1": overall,
-                "y0": 0,
-                "y1": 1,
-                "line": {"color": TEXT, "dash": "dash", "width": 1.5},
-            }
-        ]
+        layout["shapes"] = [_average_line(overall)]
     return figure(data, layout)

@@ -27,9 +27,9 @@ from ..domain.inputs import FIRST_DAY, LAST_DAY, InvalidNumber, parse_id
 from ..domain.tracking import parse_tracking
 from ..extensions import limiter
 from ..i18n import current_language
-from ..queries import kpis as kq
-from ..queries import portal as pq
-from ..queries import tickets as tq
+from ..queries import portal as portal_reads
+from ..queries import tickets as ticket_reads
+from ..queries.kpis import Period
 from . import portal_charts as charts
 from .htmx import is_htmx
 
@@ -97,7 +97,7 @@ def grade_text(figures: kpis.Figures) -> str | None:
     return f"{g.letter} ({labels.get(g.letter, g.label)})"
 
 
-def _period_text(period: kq.Period) -> str:
+def _period_text(period: Period) -> str:
     return fmt.window(period, current_language())
 
 
@@ -143,7 +143,7 @@ def _date_arg(name: str, label: str) -> date | None:
     return day
 
 
-def parse_filters(options: pq.Options) -> pq.ListFilters:
+def parse_filters(options: portal_reads.Options) -> portal_reads.ListFilters:
     """The list's GET arguments, checked; BadFilter names the first wrong one."""
     kotas = {k.id: k.name for k in options.kotas}
     kecamatans = {k.id: k.name for k in options.kecamatans}
@@ -163,7 +163,7 @@ def parse_filters(options: pq.Options) -> pq.ListFilters:
     if category is not None and category not in {code for code, _n in options.categories}:
         raise BadFilter(_("%(what)s tidak dikenal: %(value)s", what=_("Kategori"), value=category))
     stage = (request.args.get("status") or "").strip() or None
-    if stage is not None and stage not in pq.STAGES:
+    if stage is not None and stage not in portal_reads.STAGES:
         raise BadFilter(_("%(what)s tidak dikenal: %(value)s", what=_("Status"), value=stage))
     start = _date_arg("dari", _("Tanggal awal"))
     end = _date_arg("sampai", _("Tanggal akhir"))
@@ -178,7 +178,7 @@ def parse_filters(options: pq.Options) -> pq.ListFilters:
         raise BadFilter(
             _("%(what)s tidak valid: %(value)s", what=_("Halaman"), value=raw_page[:40])
         )
-    return pq.ListFilters(kota_id, kecamatan_id, category, stage, start, end, page)
+    return portal_reads.ListFilters(kota_id, kecamatan_id, category, stage, start, end, page)
 
 
 # --- Pages ------------------------------------------------------------------------------
@@ -190,7 +190,7 @@ def _figures_fragment(now: datetime, which: str) -> Markup:
     key = (lang, which, kpis.wib_day(now).isoformat())
 
     def build() -> Markup:
-        data = pq.landing(now, which)
+        data = portal_reads.landing(now, which)
         return Markup(
             render_template(
                 "portal/_figures.html",
@@ -228,8 +228,7 @@ def index() -> Response:
             which="30",
             latest=None,
         )
-    o = kq.org()
-    latest = pq.latest(o, LATEST_ON_LANDING)
+    latest = portal_reads.latest(LATEST_ON_LANDING)
     return _message_page(
         "portal/index.html",
         200,
@@ -245,14 +244,14 @@ def index() -> Response:
 def tickets() -> Response:
     """Recent reports, filtered (kota, kecamatan, category, stage, dates) and paginated;
     htmx swaps the list alone. A wrong filter value: 400 with the reason."""
-    o = kq.org()
-    options = pq.options(o)
+    reads = portal_reads.ticket_list()
+    options = reads.options
     error: str | None = None
     try:
         filters = parse_filters(options)
-        page: pq.ListPage | None = pq.recent(filters, o)
+        page: portal_reads.ListPage | None = reads.page(filters)
     except BadFilter as exc:
-        filters, page, error = pq.ListFilters(), None, str(exc)
+        filters, page, error = portal_reads.ListFilters(), None, str(exc)
     # The filters to keep in paging links (only these: url_for reads some names itself).
     args = {k: request.args[k] for k in FILTER_ARGS if request.args.get(k)}
     context = dict(
@@ -261,8 +260,8 @@ def tickets() -> Response:
         options=options,
         error=error,
         args=args,
-        stages=pq.STAGES,
-        max_listed=pq.MAX_LISTED,
+        stages=portal_reads.STAGES,
+        max_listed=portal_reads.MAX_LISTED,
     )
     template = "portal/_tickets.html" if is_htmx() else "portal/tickets.html"
     return _message_page(template, 400 if error else 200, **context)
@@ -282,7 +281,7 @@ def search() -> Response:
             value=raw[:40],
         )
         return _message_page("portal/search.html", 400, query=raw, error=error)
-    if tq.by_tracking(tracking) is None:
+    if ticket_reads.by_tracking(tracking) is None:
         error = _(
             "Laporan %(tracking)s tidak ditemukan. Periksa kembali nomornya.", tracking=tracking
         )

@@ -15,7 +15,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from ..queries import kpis as kq
+from ..queries.kpis import Row, TrendPoint
 from .kpi_charts import (
     BLUE,
     BLUE_SOFT,
@@ -38,7 +38,7 @@ def _layout_for(lang: str, height: int, **extra: Any) -> dict[str, Any]:
     return chart_layout(height, separators=",." if lang == "id" else ".,", **extra)
 
 
-def weekly(points: Sequence[kq.TrendPoint]) -> list[kq.TrendPoint]:
+def weekly(points: Sequence[TrendPoint]) -> list[TrendPoint]:
     """Daily points summed per week (Monday first); a partial first week stays partial."""
     out: dict[date, list[int]] = {}
     for p in points:
@@ -46,10 +46,10 @@ def weekly(points: Sequence[kq.TrendPoint]) -> list[kq.TrendPoint]:
         cur = out.setdefault(monday, [0, 0])
         cur[0] += p.received
         cur[1] += p.completed
-    return [kq.TrendPoint(d, r, c) for d, (r, c) in sorted(out.items())]
+    return [TrendPoint(d, r, c) for d, (r, c) in sorted(out.items())]
 
 
-def trend(points: Sequence[kq.TrendPoint], lang: str) -> Figure:
+def trend(points: Sequence[TrendPoint], lang: str) -> Figure:
     """Reports received (bars) and completed (line), per day or, over a long period, per week."""
     by_week = len(points) > DAILY_MAX_DAYS
     shown = weekly(points) if by_week else list(points)
@@ -93,7 +93,7 @@ def _short(label: str, limit: int = 26) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
-def categories(rows: Sequence[kq.Row], lang: str) -> Figure:
+def categories(rows: Sequence[Row], lang: str) -> Figure:
     """The top categories: how many received, how many of them already completed."""
     rows = list(rows)[::-1]  # the largest on top
     labels = [_short(r.label) for r in rows]
@@ -136,7 +136,7 @@ def categories(rows: Sequence[kq.Row], lang: str) -> Figure:
     return {"data": data, "layout": layout}
 
 
-def channels(rows: Sequence[kq.Row], lang: str) -> Figure:
+def channels(rows: Sequence[Row], lang: str) -> Figure:
     """Reports received per channel."""
     rows = list(rows)[::-1]
     labels = [_short(r.label) for r in rows]

@@ -21,10 +21,11 @@ from flask.testing import FlaskClient
 
 from dashboard import formatting as fmt
 from dashboard.domain import kpis
-from dashboard.queries import kpi_tables as kt
-from dashboard.queries import kpis as kq
+from dashboard.queries import kpi_pages
+from dashboard.queries.kpis import Period
 from dashboard.services import workflow as svc
 from dashboard.views import exports
+from dashboard.views.kpi_books import SummaryBook
 from tests.conftest import T0
 from tests.factories import later, photo_bytes
 from tests.http.helpers import (
@@ -137,13 +138,11 @@ def xlsx_rows(sheet) -> list[tuple]:
     return rows
 
 
-def summary_book(app: Flask, username: str, kota: str | None = None) -> kt.SummaryBook:
+def summary_book(app: Flask, username: str, kota: str | None = None) -> SummaryBook:
     with app.app_context():
         who = actor(app, username)
-        o = kq.org()
-        scope = kq.area_scope(who, None, o)
-        period = kq.Period.from_args({}, NOW)
-        book = kt.SummaryBook(who, scope, period, NOW, o)
+        period = Period.from_args({}, NOW)
+        book = SummaryBook(kpi_pages.summary(who, None, period, NOW))
         for name in book.names:
             book.table(name)  # computed now, inside the context
         return book

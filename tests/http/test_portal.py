@@ -21,8 +21,8 @@ from werkzeug.test import TestResponse
 from dashboard.extensions import db
 from dashboard.i18n import COOKIE
 from dashboard.models import Ticket
-from dashboard.queries import kpis as kq
-from dashboard.queries import portal as pq
+from dashboard.queries import kpis as kpi_reads
+from dashboard.queries import portal as portal_reads
 from dashboard.services import validation
 from dashboard.services import workflow as svc
 from tests.conftest import T0, make_app
@@ -215,8 +215,8 @@ def test_the_landing_figures_are_the_kpi_read_sides_for_both_periods(
     body = ok(app.test_client(), "/portal/")
     shown = portal_figures(body)
     with app.app_context():
-        month = kq.figures_for(pq.PROVINCE, pq.month_period(NOW), NOW)
-        year = kq.figures_for(pq.PROVINCE, pq.year_period(NOW), NOW)
+        month = kpi_reads.figures_for(portal_reads.PROVINCE, portal_reads.month_period(NOW), NOW)
+        year = kpi_reads.figures_for(portal_reads.PROVINCE, portal_reads.year_period(NOW), NOW)
 
     for period, figures in (("30", month), ("year", year)):
         for key in (
@@ -256,10 +256,10 @@ def test_a_portal_figure_shows_what_the_kpi_page_shows_for_the_same_data(
 def test_the_landing_comparisons_are_the_kpi_rows(app: Flask, data: Data) -> None:
     body = ok(app.test_client(), "/portal/")
     with app.app_context():
-        period = pq.month_period(NOW)
-        kota_rows = {r.key: r for r in kq.per_kota(period, NOW, kq.org())}
-        categories = kq.per_category(pq.PROVINCE, period, NOW)
-        channels = kq.per_channel(pq.PROVINCE, period, NOW)
+        period = portal_reads.month_period(NOW)
+        kota_rows = {r.key: r for r in kpi_reads.per_kota(period, NOW, kpi_reads.org())}
+        categories = kpi_reads.per_category(portal_reads.PROVINCE, period, NOW)
+        channels = kpi_reads.per_channel(portal_reads.PROVINCE, period, NOW)
 
     table = re.search(r'data-table="per_kota">(.*?)</table>', body, re.S).group(1)
     rows = re.findall(r'<tr data-key="(\d+)">(.*?)</tr>', table, re.S)
@@ -357,7 +357,7 @@ def test_every_listed_report_is_at_the_stage_its_filter_names(
     sqlite_app: Flask, sdata: Data
 ) -> None:
     client = sqlite_app.test_client()
-    for stage in pq.STAGES:
+    for stage in portal_reads.STAGES:
         body = ok(client, "/portal/laporan", status=stage)
         assert set(re.findall(r'data-stage="(\w+)"', body)) <= {stage}
 
@@ -419,7 +419,7 @@ def test_the_htmx_request_gets_the_list_fragment_alone(sqlite_app: Flask, sdata:
 
 def test_the_list_pages_through_many_reports_keeping_the_filters(sqlite_app: Flask) -> None:
     make_town(sqlite_app)
-    for _ in range(pq.PAGE_SIZE + 3):
+    for _ in range(portal_reads.PAGE_SIZE + 3):
         add_ticket(sqlite_app, **AT_SENAYAN, category="sampah")
     add_ticket(sqlite_app, **AT_UTAN_KAYU)
     client = sqlite_app.test_client()
@@ -428,7 +428,7 @@ def test_the_list_pages_through_many_reports_keeping_the_filters(sqlite_app: Fla
     second = ok(client, "/portal/laporan", kategori="sampah", halaman="2")
     beyond = ok(client, "/portal/laporan", kategori="sampah", halaman="9")
 
-    assert len(listed(first)) == pq.PAGE_SIZE and len(listed(second)) == 3
+    assert len(listed(first)) == portal_reads.PAGE_SIZE and len(listed(second)) == 3
     assert not set(listed(first)) & set(listed(second))
     assert 'href="/portal/laporan?halaman=2&amp;kategori=sampah"' in first
     assert listed(beyond) == listed(second)  # past the end: the last page

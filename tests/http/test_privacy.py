@@ -455,7 +455,7 @@ def test_no_export_a_staff_member_can_reach_carries_a_reporter_field(
 ) -> None:
     # The marked reporter's ticket is open, late and worked on, so it sits behind
     # many figures (received, backlog, overdue, the worst-late list...).
-    from dashboard.queries.kpis import FIGURES
+    from dashboard.queries.kpi_tickets import FIGURES
 
     with sqlite_app.app_context():
         svc.start_work(

@@ -25,9 +25,9 @@ from dashboard.domain import workflow as wf
 from dashboard.domain.workflow import Actor
 from dashboard.extensions import db
 from dashboard.models import Category, Channel, Ticket
-from dashboard.queries import kpis as q
+from dashboard.queries import kpi_facts
+from dashboard.queries import kpis as kpi_reads
 from dashboard.services import escalation, validation
-from dashboard.services import kpi as rollup
 from dashboard.services import workflow as svc
 from dashboard.services.errors import NotFound
 from tests.conftest import T0
@@ -210,11 +210,11 @@ class Run:
                 svc.add_note(tid, text="ditegur", kind="warning", actor=mro, now=now, publish=pub)
 
 
-def hand_figures(period: q.Period, now: datetime) -> kpis.Figures:
+def hand_figures(period: kpi_reads.Period, now: datetime) -> kpis.Figures:
     """The province's figures from ``recount()`` and the ticket rows, summed here."""
     rows = [
         vec
-        for (dim, _key, _sub, day), vec in rollup.recount().items()
+        for (dim, _key, _sub, day), vec in kpi_facts.recount().items()
         if dim == "area" and period.start <= day <= period.end
     ]
     totals = kpis.totals_of(rows)
@@ -251,12 +251,12 @@ def hand_figures(period: q.Period, now: datetime) -> kpis.Figures:
     )
 
 
-def sums_by_dim(period: q.Period) -> dict[str, dict[str, int]]:
+def sums_by_dim(period: kpi_reads.Period) -> dict[str, dict[str, int]]:
     out = {}
     for dim in kpis.DIMS:
         rows: Iterable[list[int]] = (
             vec
-            for (d, _k, _s, day), vec in rollup.stored().items()
+            for (d, _k, _s, day), vec in kpi_facts.stored().items()
             if d == dim and period.start <= day <= period.end
         )
         out[dim] = kpis.totals_of(list(rows))
@@ -287,20 +287,20 @@ def test_rollup_equals_recount_after_any_sequence_of_use_cases(
             except (wf.InvalidTransition, NotFound):
                 db.session.rollback()  # refused in this state (or not the actor's): skip it
         db.session.rollback()
-        result = rollup.verify()
+        result = kpi_facts.verify()
         assert result.ok, result.mismatches
 
         # Half a minute past the last event: no ticket sits exactly on a deadline
         # (that instant has its own test in test_kpi_rollup.py).
         now = run.now + timedelta(seconds=30)
-        scope = q.area_scope(run.actors["admin"], None)
+        scope = kpi_reads.area_scope(run.actors["admin"], None)
         first_day = kpis.wib_day(T0)
         for period in (
-            q.Period(date(2026, 10, 1), date(2027, 12, 31)),  # everything
-            q.Period(first_day + timedelta(days=1), first_day + timedelta(days=3)),
-            q.Period.last_days(kpis.wib_day(now), 7),
+            kpi_reads.Period(date(2026, 10, 1), date(2027, 12, 31)),  # everything
+            kpi_reads.Period(first_day + timedelta(days=1), first_day + timedelta(days=3)),
+            kpi_reads.Period.last_days(kpis.wib_day(now), 7),
         ):
-            assert q.figures_for(scope, period, now) == hand_figures(period, now), period
+            assert kpi_reads.figures_for(scope, period, now) == hand_figures(period, now), period
             by_dim = sums_by_dim(period)
             # Every dimension partitions the same tickets: the same totals.
             assert all(by_dim[d] == by_dim["area"] for d in kpis.DIMS), period

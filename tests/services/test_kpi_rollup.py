@@ -3,7 +3,7 @@ with the clock under the test's control, then every figure compared with the
 answer worked out by hand from WORKFLOW.md's definitions.
 
 After every step the stored rollup (``kpi_daily``) must equal a recount from
-the tickets (``services.kpi.verify``).
+the tickets (``queries.kpi_facts.verify``).
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from sqlalchemy import update
 from dashboard.domain import kpis
 from dashboard.extensions import db
 from dashboard.models import KpiDaily, Ticket
-from dashboard.queries import kpis as q
+from dashboard.queries import kpi_facts, kpi_rankings, kpi_tickets
+from dashboard.queries import kpis as kpi_reads
 from dashboard.services import escalation, validation
-from dashboard.services import kpi as rollup
 from dashboard.services import workflow as svc
 from tests.conftest import BACKENDS, PG_URL, T0, make_app
 from tests.factories import build_world, new_ticket, photo_bytes
@@ -34,7 +34,7 @@ D = timedelta(days=1)
 
 # T0 is Monday 2 November 2026, 08:00 WIB. The period under test: 2–15 Nov (WIB);
 # the previous one: 19 Oct – 1 Nov.
-PERIOD = q.Period(date(2026, 11, 2), date(2026, 11, 15))
+PERIOD = kpi_reads.Period(date(2026, 11, 2), date(2026, 11, 15))
 NOW = T0 + 10 * D  # Thursday 12 November, 08:00 WIB
 
 _external = itertools.count(1)
@@ -49,7 +49,7 @@ def world(app: Flask):
 def in_step() -> None:
     """The rollup agrees with a recount of every ticket, counter by counter."""
     db.session.rollback()
-    result = rollup.verify()
+    result = kpi_facts.verify()
     assert result.ok, result.mismatches
 
 
@@ -273,16 +273,16 @@ def admin(world):
     return world.actor("admin")
 
 
-def province(world) -> q.Scope:
-    return q.area_scope(admin(world), None)
+def province(world) -> kpi_reads.Scope:
+    return kpi_reads.area_scope(admin(world), None)
 
 
-def kota_tim(world) -> q.Scope:
-    return q.area_scope(admin(world), world["JKT-TIM"])
+def kota_tim(world) -> kpi_reads.Scope:
+    return kpi_reads.area_scope(admin(world), world["JKT-TIM"])
 
 
-def unit(world, code: str) -> q.Scope:
-    return q.unit_scope(admin(world), world[code])
+def unit(world, code: str) -> kpi_reads.Scope:
+    return kpi_reads.unit_scope(admin(world), world[code])
 
 
 def check(f: kpis.Figures, escalations: dict[str, int], **expected: Any) -> None:
@@ -312,7 +312,7 @@ def test_the_sweep_raised_what_the_clocks_say(shared: Shared) -> None:
 
 def test_province_figures_are_the_hand_count(shared: Shared) -> None:
     world = shared.world
-    f = q.figures_for(province(world), PERIOD, NOW)
+    f = kpi_reads.figures_for(province(world), PERIOD, NOW)
     check(
         f,
         # esc: t3 late, level 1, level 2, overdue; t8 overdue (t9's is the previous period's)
@@ -358,7 +358,7 @@ def test_province_figures_are_the_hand_count(shared: Shared) -> None:
 
 def test_kota_figures_are_the_hand_count(shared: Shared) -> None:
     world = shared.world
-    f = q.figures_for(kota_tim(world), PERIOD, NOW)
+    f = kpi_reads.figures_for(kota_tim(world), PERIOD, NOW)
     check(
         f,
         {"late": 1, "level1": 1, "level2": 1, "overdue": 1},
@@ -388,7 +388,7 @@ def test_kota_figures_are_the_hand_count(shared: Shared) -> None:
 
 def test_unit_figures_are_the_hand_count(shared: Shared) -> None:
     world = shared.world
-    kel = q.figures_for(unit(world, "KEL-UTAN-KAYU-UTARA"), PERIOD, NOW)
+    kel = kpi_reads.figures_for(unit(world, "KEL-UTAN-KAYU-UTARA"), PERIOD, NOW)
     check(
         kel,
         {"late": 1, "level1": 1, "level2": 1, "overdue": 1},
@@ -414,8 +414,8 @@ def test_unit_figures_are_the_hand_count(shared: Shared) -> None:
         mean_rating=4.5,
     )
     # The kecamatan counts its kelurahan (Palmeriam has none).
-    assert q.figures_for(unit(world, "KEC-MATRAMAN"), PERIOD, NOW) == kel
-    bm = q.figures_for(unit(world, "DINAS-BINA-MARGA"), PERIOD, NOW)
+    assert kpi_reads.figures_for(unit(world, "KEC-MATRAMAN"), PERIOD, NOW) == kel
+    bm = kpi_reads.figures_for(unit(world, "DINAS-BINA-MARGA"), PERIOD, NOW)
     check(
         bm,
         {},
@@ -436,15 +436,15 @@ def test_unit_figures_are_the_hand_count(shared: Shared) -> None:
         validation_pass_rate=None,
         mean_rating=None,
     )
-    senayan = q.figures_for(unit(world, "KEL-SENAYAN"), PERIOD, NOW)
+    senayan = kpi_reads.figures_for(unit(world, "KEL-SENAYAN"), PERIOD, NOW)
     check(senayan, {"overdue": 1}, received=1, response_num=1, on_time_den=1, open_overdue=1)
 
 
 def test_the_previous_period_is_separate(shared: Shared) -> None:
     world = shared.world
     prev = PERIOD.previous()
-    assert prev == q.Period(date(2026, 10, 19), date(2026, 11, 1))
-    f = q.figures_for(province(world), prev, NOW)
+    assert prev == kpi_reads.Period(date(2026, 10, 19), date(2026, 11, 1))
+    f = kpi_reads.figures_for(province(world), prev, NOW)
     check(
         f,
         {"validation": 1},  # t9 waited for its validator past 2 days
@@ -468,14 +468,20 @@ def test_the_previous_period_is_separate(shared: Shared) -> None:
         mean_rating=None,
     )
     # The day split alone: 1 Nov holds t9's receipt, 2 Nov t10's and t9's completion.
-    day1 = q.figures_for(province(world), q.Period(date(2026, 11, 1), date(2026, 11, 1)), NOW)
-    day2 = q.figures_for(province(world), q.Period(date(2026, 11, 2), date(2026, 11, 2)), NOW)
+    day1 = kpi_reads.figures_for(
+        province(world), kpi_reads.Period(date(2026, 11, 1), date(2026, 11, 1)), NOW
+    )
+    day2 = kpi_reads.figures_for(
+        province(world), kpi_reads.Period(date(2026, 11, 2), date(2026, 11, 2)), NOW
+    )
     assert (day1.received, day1.completed) == (1, 0)
     assert (day2.received, day2.completed) == (8, 1)  # t1..t8 but t4, plus t10; t9 completed
 
 
-def ids_behind(world, scope: q.Scope, figure: str, period: q.Period = PERIOD) -> set[int]:
-    stmt = q.tickets_behind(admin(world), scope, figure, period, NOW)
+def ids_behind(
+    world, scope: kpi_reads.Scope, figure: str, period: kpi_reads.Period = PERIOD
+) -> set[int]:
+    stmt = kpi_tickets.tickets_behind(admin(world), scope, figure, period, NOW)
     return {t.id for t in db.session.scalars(stmt)}
 
 
@@ -508,7 +514,7 @@ def behind_expectations(s: Scenario, f: kpis.Figures, drop: set[int]) -> dict:
         "esc_overdue": (only("t3", "t8"), f.escalations["overdue"]),
         "esc_validation": (set(), f.escalations["validation"]),
     }
-    assert set(out) == set(q.FIGURES)  # every figure the pages offer is checked
+    assert set(out) == set(kpi_tickets.FIGURES)  # every figure the pages offer is checked
     return out
 
 
@@ -520,7 +526,7 @@ def test_the_tickets_behind_each_figure_are_the_ones_it_counts(shared: Shared, w
         "kota": (kota_tim(world), scenario.of("t8")),
         "unit": (unit(world, "KEL-UTAN-KAYU-UTARA"), scenario.of("t7", "t8")),
     }[where]
-    f = q.figures_for(scope, PERIOD, NOW)
+    f = kpi_reads.figures_for(scope, PERIOD, NOW)
     for figure, (expected, count) in behind_expectations(scenario, f, drop).items():
         got = ids_behind(world, scope, figure)
         assert got == expected, figure
@@ -536,15 +542,15 @@ def test_the_tickets_behind_the_previous_period(shared: Shared) -> None:
     assert ids_behind(world, scope, "completed", prev) == scenario.of("t0")
     assert ids_behind(world, scope, "esc_validation", prev) == scenario.of("t9")
     assert ids_behind(world, scope, "open_overdue", prev) == set()
-    with pytest.raises(q.KpiInputError):
-        q.figure_clause("nonsense", PERIOD, NOW)
+    with pytest.raises(kpi_reads.KpiInputError):
+        kpi_tickets.figure_clause("nonsense", PERIOD, NOW)
 
 
 def test_kota_rows_add_up_to_the_province(shared: Shared) -> None:
     world = shared.world
-    o = q.org()
-    total = q.figures_for(province(world), PERIOD, NOW)
-    by_kota = {r.key: r.figures for r in q.per_kota(PERIOD, NOW, o)}
+    o = kpi_reads.org()
+    total = kpi_reads.figures_for(province(world), PERIOD, NOW)
+    by_kota = {r.key: r.figures for r in kpi_reads.per_kota(PERIOD, NOW, o)}
     assert by_kota[world["JKT-TIM"]].received == 8
     assert by_kota[world["JKT-SEL"]].received == 1
     assert sum(f.received for f in by_kota.values()) == total.received
@@ -554,15 +560,16 @@ def test_kota_rows_add_up_to_the_province(shared: Shared) -> None:
 
 def test_category_rows_add_up_to_the_province_and_the_unit(shared: Shared) -> None:
     world = shared.world
-    total = q.figures_for(province(world), PERIOD, NOW)
-    by_cat = {r.key: r.figures for r in q.per_category(province(world), PERIOD, NOW)}
+    total = kpi_reads.figures_for(province(world), PERIOD, NOW)
+    by_cat = {r.key: r.figures for r in kpi_reads.per_category(province(world), PERIOD, NOW)}
     # sampah: t1 t2 t3 t4 t6 t8; jalan rusak: t5 t7 t10
     assert by_cat[world["sampah"]].received == 6
     assert by_cat[world["jalan-rusak"]].received == 3
     assert by_cat[world["sampah"]].open_overdue == 2  # t3, t8
     assert sum(f.completed for f in by_cat.values()) == total.completed
     unit_cat = {
-        r.key: r.figures for r in q.per_category(unit(world, "KEL-UTAN-KAYU-UTARA"), PERIOD, NOW)
+        r.key: r.figures
+        for r in kpi_reads.per_category(unit(world, "KEL-UTAN-KAYU-UTARA"), PERIOD, NOW)
     }
     assert unit_cat[world["sampah"]].received == 5  # t1 t2 t3 t4 t6
     assert unit_cat[world["jalan-rusak"]].received == 2  # t5 t10
@@ -570,13 +577,13 @@ def test_category_rows_add_up_to_the_province_and_the_unit(shared: Shared) -> No
 
 def test_trend_and_backlog(shared: Shared) -> None:
     world = shared.world
-    trend = {p.day: (p.received, p.completed) for p in q.trend(province(world), PERIOD)}
+    trend = {p.day: (p.received, p.completed) for p in kpi_reads.trend(province(world), PERIOD)}
     assert len(trend) == 14
     assert trend[date(2026, 11, 2)] == (8, 1)  # t1 t2 t3 t5 t6 t7 t8 t10; t9 completed
     assert trend[date(2026, 11, 9)] == (0, 2)  # t1 at 08:00 WIB, t2 at 08:01
     assert trend[date(2026, 11, 12)] == (1, 0)  # t4
     assert sum(r for r, _ in trend.values()) == 9 and sum(c for _, c in trend.values()) == 3
-    backlog = q.backlog(province(world), NOW)
+    backlog = kpi_reads.backlog(province(world), NOW)
     # Open now: t3 t4 waiting; t7 t8 t10 in progress; t5 EWS; t9 awaiting validation.
     assert backlog.total == 7
     assert backlog.by_status("waiting") == 2 and backlog.by_status("in_progress") == 3
@@ -586,9 +593,9 @@ def test_trend_and_backlog(shared: Shared) -> None:
 
 
 def test_ranking_terms_are_the_bobot_weighted_counts(shared: Shared) -> None:
-    table = q.ranking("kelurahan", NOW)
+    table = kpi_rankings.ranking("kelurahan", NOW)
     # The window: the 30 WIB days up to 12 Nov, so t0 and t9 count.
-    assert table.window == q.Period(date(2026, 10, 14), date(2026, 11, 12))
+    assert table.window == kpi_reads.Period(date(2026, 10, 14), date(2026, 11, 12))
     rows = {r.unit.code: r for r in table.rows}
     assert set(rows) == {"KEL-UTAN-KAYU-UTARA", "KEL-PALMERIAM", "KEL-SENAYAN"}
     assert not any(r.entry.ranked for r in table.rows)  # nobody has 20 tickets
@@ -648,7 +655,7 @@ def unit_rows(world, *codes: str) -> dict[str, dict[str, int]]:
     db.session.rollback()
     wanted = {world[c] if c else 0: c for c in codes}
     out = {}
-    for (dim, key, _sub, day), vec in rollup.stored().items():
+    for (dim, key, _sub, day), vec in kpi_facts.stored().items():
         if dim == "unit" and day == date(2026, 11, 2) and key in wanted:
             out[wanted[key]] = {n: v for n, v in zip(kpis.COUNTERS, vec, strict=True) if v}
     return out
@@ -684,10 +691,10 @@ def test_a_disposition_moves_the_counts_to_the_new_units_rows(world) -> None:
         "w_responded_ok": 2,
     }
     assert unit_rows(world, kel_a, bm) == {bm: answered}
-    others = {k: v for k, v in rollup.stored().items() if k[0] != "unit"}
+    others = {k: v for k, v in kpi_facts.stored().items() if k[0] != "unit"}
     scope_a, scope_bm = unit(world, kel_a), unit(world, bm)
-    assert q.figures_for(scope_a, PERIOD, T0 + H).received == 0
-    assert q.figures_for(scope_bm, PERIOD, T0 + H).received == 1
+    assert kpi_reads.figures_for(scope_a, PERIOD, T0 + H).received == 0
+    assert kpi_reads.figures_for(scope_bm, PERIOD, T0 + H).received == 1
     # The agency hands it back (bukan kewenangan): the MRO queue's row (0).
     step(
         svc.hand_back,
@@ -710,9 +717,9 @@ def test_a_disposition_moves_the_counts_to_the_new_units_rows(world) -> None:
     )
     assert unit_rows(world, kel_a, kel_b, bm, "") == {kel_b: answered}
     # Only the unit rows moved: the place, category and channel rows did not change.
-    assert {k: v for k, v in rollup.stored().items() if k[0] != "unit"} == others
-    assert q.figures_for(unit(world, kel_b), PERIOD, T0 + 3 * H).received == 1
-    assert q.figures_for(scope_bm, PERIOD, T0 + 3 * H).received == 0
+    assert {k: v for k, v in kpi_facts.stored().items() if k[0] != "unit"} == others
+    assert kpi_reads.figures_for(unit(world, kel_b), PERIOD, T0 + 3 * H).received == 1
+    assert kpi_reads.figures_for(scope_bm, PERIOD, T0 + 3 * H).received == 0
 
 
 def test_the_kpi_cli_verifies_names_a_tampered_row_and_rebuilds(
@@ -720,7 +727,7 @@ def test_the_kpi_cli_verifies_names_a_tampered_row_and_rebuilds(
 ) -> None:
     runner = app.test_cli_runner()
     db.session.rollback()
-    good = rollup.stored()
+    good = kpi_facts.stored()
     result = runner.invoke(args=["kpi", "verify"])
     assert result.exit_code == 0, result.output
     assert "agrees" in result.output
@@ -746,7 +753,7 @@ def test_the_kpi_cli_verifies_names_a_tampered_row_and_rebuilds(
     assert "agrees" not in result.output
     assert "kpi rebuild" in result.output
     db.session.rollback()
-    assert not rollup.verify().ok
+    assert not kpi_facts.verify().ok
 
     result = runner.invoke(args=["kpi", "rebuild"])
     assert result.exit_code == 0, result.output
@@ -754,8 +761,8 @@ def test_the_kpi_cli_verifies_names_a_tampered_row_and_rebuilds(
     result = runner.invoke(args=["kpi", "verify"])
     assert result.exit_code == 0 and "agrees" in result.output
     db.session.rollback()
-    assert rollup.stored() == good
-    assert q.figures_for(kota_tim(world), PERIOD, NOW).received == 8
+    assert kpi_facts.stored() == good
+    assert kpi_reads.figures_for(kota_tim(world), PERIOD, NOW).received == 8
 
 
 # WORKFLOW.md counts as late the tickets "not yet responded and already past 6 h" and
@@ -765,13 +772,13 @@ def test_the_kpi_cli_verifies_names_a_tampered_row_and_rebuilds(
 
 
 def test_an_unanswered_ticket_at_exactly_six_hours_is_not_yet_late(world) -> None:
-    day = q.Period(date(2026, 11, 2), date(2026, 11, 2))
+    day = kpi_reads.Period(date(2026, 11, 2), date(2026, 11, 2))
     scope = province(world)
     tid = receive(T0)
-    at_deadline = q.figures_for(scope, day, T0 + 6 * H)
+    at_deadline = kpi_reads.figures_for(scope, day, T0 + 6 * H)
     assert (at_deadline.response_num, at_deadline.response_den) == (0, 0)
     assert ids_behind_at(world, scope, "response_late", day, T0 + 6 * H) == set()
-    a_minute_later = q.figures_for(scope, day, T0 + 6 * H + M)
+    a_minute_later = kpi_reads.figures_for(scope, day, T0 + 6 * H + M)
     assert (a_minute_later.response_num, a_minute_later.response_den) == (0, 1)
     assert ids_behind_at(world, scope, "response_late", day, T0 + 6 * H + M) == {tid}
 
@@ -781,41 +788,45 @@ def test_an_open_ticket_at_exactly_its_completion_deadline_is_not_yet_overdue(wo
     tid = receive(T0)
     start(world, tid, "officer_a", T0 + H)
     due = T0 + 7 * D  # sampah, bobot 1
-    at_due = q.figures_for(scope, PERIOD, due)
+    at_due = kpi_reads.figures_for(scope, PERIOD, due)
     assert (at_due.on_time_den, at_due.open_overdue) == (0, 0)
     assert ids_behind_at(world, scope, "open_overdue", PERIOD, due) == set()
-    after = q.figures_for(scope, PERIOD, due + M)
+    after = kpi_reads.figures_for(scope, PERIOD, due + M)
     assert (after.on_time_den, after.open_overdue) == (1, 1)
     assert ids_behind_at(world, scope, "open_overdue", PERIOD, due + M) == {tid}
 
 
 def test_a_ticket_exactly_a_day_old_is_in_the_one_to_three_days_backlog(world) -> None:
     receive(T0)
-    younger = q.backlog(province(world), T0 + D - M)
+    younger = kpi_reads.backlog(province(world), T0 + D - M)
     assert (younger.by_age("< 1 hari"), younger.by_age("1–3 hari")) == (1, 0)
-    at_one_day = q.backlog(province(world), T0 + D)
+    at_one_day = kpi_reads.backlog(province(world), T0 + D)
     assert (at_one_day.by_age("< 1 hari"), at_one_day.by_age("1–3 hari")) == (0, 1)
-    at_fourteen = q.backlog(province(world), T0 + 14 * D)
+    at_fourteen = kpi_reads.backlog(province(world), T0 + 14 * D)
     assert (at_fourteen.by_age("7–14 hari"), at_fourteen.by_age("> 14 hari")) == (0, 1)
     assert at_fourteen.by_status("waiting") == 1 and at_fourteen.total == 1
 
 
-def ids_behind_at(world, scope: q.Scope, figure: str, period: q.Period, now: datetime) -> set[int]:
-    stmt = q.tickets_behind(admin(world), scope, figure, period, now)
+def ids_behind_at(
+    world, scope: kpi_reads.Scope, figure: str, period: kpi_reads.Period, now: datetime
+) -> set[int]:
+    stmt = kpi_tickets.tickets_behind(admin(world), scope, figure, period, now)
     return {t.id for t in db.session.scalars(stmt)}
 
 
 def test_worst_late_lists_the_open_tickets_furthest_past_their_deadline(shared: Shared) -> None:
     world, s = shared.world, shared.scenario
-    o = q.org()
+    o = kpi_reads.org()
 
-    def late(scope: q.Scope, who: str) -> list[tuple[int, float]]:
-        return [(t.id, t.hours_late) for t in q.worst_late(scope, world.actor(who), NOW, o)]
+    def late(scope: kpi_reads.Scope, who: str) -> list[tuple[int, float]]:
+        return [
+            (t.id, t.hours_late) for t in kpi_tickets.worst_late(scope, world.actor(who), NOW, o)
+        ]
 
     # Open and past their 7 days now: t3 (Utan Kayu Utara) and t8 (Senayan), both
     # due at T0 + 7 d, three days ago; ties in received order. t10 (bobot 2) still has time.
     assert late(province(world), "exec_prov") == [(s["t3"], 72.0), (s["t8"], 72.0)]
-    rows = q.worst_late(province(world), world.actor("exec_prov"), NOW, o)
+    rows = kpi_tickets.worst_late(province(world), world.actor("exec_prov"), NOW, o)
     assert [r.tracking for r in rows] == [
         db.session.get(Ticket, s["t3"]).tracking,
         db.session.get(Ticket, s["t8"]).tracking,
@@ -825,10 +836,13 @@ def test_worst_late_lists_the_open_tickets_furthest_past_their_deadline(shared: 
     assert late(kota_tim(world), "exec_prov") == [(s["t3"], 72.0)]
     assert late(province(world), "officer_c") == [(s["t8"], 72.0)]
     assert late(province(world), "exec_tim") == [(s["t3"], 72.0)]
-    assert q.worst_late(province(world), world.actor("exec_prov"), NOW, o, limit=1)[0].id == s["t3"]
+    assert (
+        kpi_tickets.worst_late(province(world), world.actor("exec_prov"), NOW, o, limit=1)[0].id
+        == s["t3"]
+    )
     # Before the deadline passed nothing is late.
     assert late(province(world), "exec_prov") and not [
-        t for t in q.worst_late(province(world), world.actor("exec_prov"), T0 + 7 * D, o)
+        t for t in kpi_tickets.worst_late(province(world), world.actor("exec_prov"), T0 + 7 * D, o)
     ]
 
 
@@ -849,16 +863,16 @@ def test_sqlite_reads_the_open_tickets_from_their_small_covering_index(shared: S
     engine = db.engine
     event.listen(engine, "before_cursor_execute", record)
     try:
-        o = q.org()
+        o = kpi_reads.org()
         for scope in (province(world), kota_tim(world), unit(world, "DINAS-BINA-MARGA")):
-            q.figures_for(scope, PERIOD, NOW)
-            q.backlog(scope, NOW)
-            q.per_category(scope, PERIOD, NOW)
-            q.per_channel(scope, PERIOD, NOW)
-            q.worst_late(scope, world.actor("exec_tim"), NOW, o)
-        q.per_kota(PERIOD, NOW, o)
-        q.per_kecamatan(kota_tim(world), PERIOD, NOW, o)
-        q.ranking("kelurahan", NOW, o)
+            kpi_reads.figures_for(scope, PERIOD, NOW)
+            kpi_reads.backlog(scope, NOW)
+            kpi_reads.per_category(scope, PERIOD, NOW)
+            kpi_reads.per_channel(scope, PERIOD, NOW)
+            kpi_tickets.worst_late(scope, world.actor("exec_tim"), NOW, o)
+        kpi_reads.per_kota(PERIOD, NOW, o)
+        kpi_reads.per_kecamatan(kota_tim(world), PERIOD, NOW, o)
+        kpi_rankings.ranking("kelurahan", NOW, o)
     finally:
         event.remove(engine, "before_cursor_execute", record)
     open_reads = [(st, p) for st, p in seen if "NOT IN ('verified', 'rejected')" in st]

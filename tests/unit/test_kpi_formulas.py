@@ -701,3 +701,33 @@ def test_a_score_of_exactly_65_from_the_counts_is_graded_c() -> None:
     s = kpis.score(terms, {})
     assert round(s.total, 2) == 65.00
     assert s.grade.letter == "C"
+
+
+# --- The headline figures' table (views.kpi_metrics.METRICS) ---------------------------------
+
+
+def test_every_headline_figure_has_one_line_and_leads_to_a_known_ticket_list() -> None:
+    from dashboard.queries.kpi_tickets import FIGURES
+    from dashboard.views.kpi_metrics import HERO_METRICS, METRIC_GROUPS, METRICS
+
+    keys = [m.key for m in METRICS]
+    assert len(keys) == len(set(keys))
+    assert set(HERO_METRICS) <= set(keys)
+    assert {m.group for m in METRICS} <= {g for g, _label in METRIC_GROUPS}
+    assert {m.figure for m in METRICS if m.figure} <= set(FIGURES)
+    assert {f"esc_{level}" for level in kpis.ESCALATION_LEVELS} <= set(keys)
+
+
+def test_a_headline_figure_reads_this_period_beside_the_last_and_says_which_way_is_better() -> None:
+    from dashboard.views.kpi_metrics import metrics
+
+    counters = dict.fromkeys(kpis.COUNTERS, 0)
+    now = kpis.figures({**counters, "received": 10, "completed": 8}, Live())
+    before = kpis.figures({**counters, "received": 12, "completed": 6}, Live())
+    by_key = {m.key: m for m in metrics(now, before, backlog_now=5)}
+
+    assert (by_key["received"].value, by_key["received"].previous) == (10, 12)
+    assert by_key["completed"].change == 2 and by_key["completed"].trend == "good"
+    assert (by_key["backlog"].value, by_key["backlog"].previous) == (5, None)
+    assert by_key["backlog"].detail == "semua tiket terbuka, berapa pun umurnya"
+    assert by_key["esc_level1"].value == 0 and by_key["esc_level1"].figure == "esc_level1"
