@@ -423,6 +423,7 @@ def fig_summary(f: Any) -> dict[str, Any]:
 
 
 def summary_page(step: Steps, actor: Any, kota_id: int | None, period: Any, now: datetime) -> dict:
+    from dashboard.queries import kpi_tickets
     from dashboard.queries import kpis as q
 
     o = step("org", q.org)
@@ -435,7 +436,7 @@ def summary_page(step: Steps, actor: Any, kota_id: int | None, period: Any, now:
     kec = step("per_kecamatan", q.per_kecamatan, scope, period, now, o)
     cat = step("per_category", q.per_category, scope, period, now)
     chan = step("per_channel", q.per_channel, scope, period, now)
-    late = step("worst_late", q.worst_late, scope, actor, now, o)
+    late = step("worst_late", kpi_tickets.worst_late, scope, actor, now, o)
     return {
         "figures": fig_summary(fig),
         "previous": fig_summary(prev),
@@ -450,6 +451,7 @@ def summary_page(step: Steps, actor: Any, kota_id: int | None, period: Any, now:
 
 
 def unit_page(step: Steps, actor: Any, unit_id: int, period: Any, now: datetime) -> dict:
+    from dashboard.queries import kpi_rankings
     from dashboard.queries import kpis as q
 
     o = step("org", q.org)
@@ -457,7 +459,7 @@ def unit_page(step: Steps, actor: Any, unit_id: int, period: Any, now: datetime)
     fig = step("figures_for", q.figures_for, scope, period, now)
     prev = step("figures_for (previous)", q.figures_for, scope, period.previous(), now)
     trend = step("trend", q.trend, scope, period)
-    rank = step("unit_rank", q.unit_rank, unit_id, now, o)
+    rank = step("unit_rank", kpi_rankings.unit_rank, unit_id, now, o)
     split = step("unit_split", q.unit_split, scope, period)  # read once, as the page does
     cat = step("per_category", q.per_category, scope, period, now, split)
     chan = step("per_channel", q.per_channel, scope, period, now, split)
@@ -476,10 +478,11 @@ def unit_page(step: Steps, actor: Any, unit_id: int, period: Any, now: datetime)
 
 
 def rankings_page(step: Steps, group: str, now: datetime) -> dict:
+    from dashboard.queries import kpi_rankings
     from dashboard.queries import kpis as q
 
     o = step("org", q.org)
-    table = step("ranking", q.ranking, group, now, o)
+    table = step("ranking", kpi_rankings.ranking, group, now, o)
     top = [(r.unit.display_name, round(r.entry.score.total, 2)) for r in table.rows[:3]]
     return {
         "rows": len(table.rows),

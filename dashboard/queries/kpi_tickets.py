@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
-from ..domain import kpis, sla
+from ..domain import history, kpis, sla
 from ..domain.workflow import Actor
 from ..extensions import db
 from ..models import Category, Channel, Ticket
@@ -35,7 +35,7 @@ FIGURES: dict[str, str] = {
     "validation_failed": "Tidak lolos validasi pertama",
     "ews": "EWS",
     "backlog": "Terbuka sekarang",
-    **{f"esc_{level}": f"Eskalasi {level}" for level in kpis.ESCALATION_LEVELS},
+    **{f"esc_{level}": history.ESCALATION_LEVELS[level].name for level in kpis.ESCALATION_LEVELS},
 }
 
 

@@ -14,15 +14,12 @@ from operator import attrgetter
 from typing import Any
 
 from .. import formatting as fmt
-from ..domain import kpis
+from ..domain import history, kpis
 
 # The escalation levels' names on the KPI pages (to be read from the history vocabulary).
+# What each escalation figure is called: the vocabulary's name of the level.
 ESCALATION_LABELS: dict[str, str] = {
-    "late": "Respons terlambat (> 6 jam)",
-    "level1": "Eskalasi 1 (24 jam tak dikerjakan)",
-    "level2": "Eskalasi 2 (48 jam tak dikerjakan)",
-    "overdue": "Lewat tenggat selesai",
-    "validation": "Validasi terlambat",
+    level: history.ESCALATION_LEVELS[level].name for level in kpis.ESCALATION_LEVELS
 }
 METRIC_GROUPS: tuple[tuple[str, str], ...] = (
     ("volume", "Volume"),
