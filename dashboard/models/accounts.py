@@ -1,5 +1,8 @@
-"""Staff accounts and access: users, log-in sessions and failures, the account audit
-log, channel API keys and wall-screen tokens."""
+"""Staff accounts and the keys that open Pantau without a log-in.
+
+Users, their log-in sessions and failed attempts, the account audit log
+(append-only), channel API keys and wall-screen tokens.
+"""
 
 from __future__ import annotations
 
