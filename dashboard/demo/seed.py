@@ -73,77 +73,95 @@ def seed_reference(now: datetime) -> dict[str, int]:
     symmetry with the other seeders; reference rows carry no timestamp.
     """
     del now
-    units: dict[str, Unit] = {u.code: u for u in db.session.scalars(select(Unit))}
-    created = {
-        "province": 0,
-        "kota": 0,
-        "kecamatan": 0,
-        "kelurahan": 0,
-        "agency": 0,
-        "bumd": 0,
-        "validator": 0,
-        "categories": 0,
-        "channels": 0,
-    }
+    tree = _UnitTree()
+    province = tree.add(
+        PROVINCE_CODE, name=PROVINCE_NAME, kind="province", lat=-6.1754, lon=106.8272
+    )
+    db.session.flush()
+    for k in ref.KOTA:
+        _seed_kota(tree, k, province.id)
+    for agency in ref.AGENCIES:
+        tree.add(
+            agency.code, name=agency.name, kind=agency.kind, parent_id=province.id, kota_id=None
+        )
+    body = ref.PROVINCE_VALIDATOR
+    tree.add(body.code, name=body.name, kind="validator", parent_id=province.id, kota_id=None)
+    db.session.flush()
+    created = tree.created
+    created["categories"] = _seed_categories(tree.units)
+    created["channels"] = _seed_channels()
+    db.session.commit()
+    return created
 
-    def add(code: str, **fields: object) -> Unit:
-        unit = units.get(code)
+
+class _UnitTree:
+    """The units by code, adding those missing and counting them by kind."""
+
+    def __init__(self) -> None:
+        self.units: dict[str, Unit] = {u.code: u for u in db.session.scalars(select(Unit))}
+        self.created = dict.fromkeys(
+            ("province", "kota", "kecamatan", "kelurahan", "agency", "bumd", "validator",
+             "categories", "channels"),
+            0,
+        )  # fmt: skip
+
+    def add(self, code: str, **fields: object) -> Unit:
+        unit = self.units.get(code)
         if unit is None:
             unit = Unit(code=code, **fields)
             db.session.add(unit)
-            units[code] = unit
+            self.units[code] = unit
             kind = str(fields["kind"])
-            created["kota" if kind == "kabupaten" else kind] += 1
+            self.created["kota" if kind == "kabupaten" else kind] += 1
         return unit
 
-    province = add(PROVINCE_CODE, name=PROVINCE_NAME, kind="province", lat=-6.1754, lon=106.8272)
+
+def _seed_kota(tree: _UnitTree, k: ref.Kota, province_id: int) -> None:
+    """A kota (or kabupaten), its validating body, its kecamatan and kelurahan."""
+    kota = tree.add(
+        k.code,
+        name=k.name,
+        kind=k.kind,
+        parent_id=province_id,
+        lat=k.lat,
+        lon=k.lon,
+        population=k.population,
+    )
     db.session.flush()
-    for k in ref.KOTA:
-        kota = add(
-            k.code,
-            name=k.name,
-            kind=k.kind,
-            parent_id=province.id,
-            lat=k.lat,
-            lon=k.lon,
-            population=k.population,
+    if kota.kota_id is None:
+        kota.kota_id = kota.id
+    body = ref.kota_validator(k.code, k.name, kabupaten=k.kind == "kabupaten")
+    tree.add(body.code, name=body.name, kind="validator", parent_id=kota.id, kota_id=kota.id)
+    for kec in k.kecamatan:
+        kecamatan = tree.add(
+            kec.code,
+            name=kec.name,
+            kind="kecamatan",
+            parent_id=kota.id,
+            kota_id=kota.id,
+            lat=kec.lat,
+            lon=kec.lon,
         )
         db.session.flush()
-        if kota.kota_id is None:
-            kota.kota_id = kota.id
-        body = ref.kota_validator(k.code, k.name, kabupaten=k.kind == "kabupaten")
-        add(body.code, name=body.name, kind="validator", parent_id=kota.id, kota_id=kota.id)
-        for kec in k.kecamatan:
-            kecamatan = add(
-                kec.code,
-                name=kec.name,
-                kind="kecamatan",
-                parent_id=kota.id,
+        for kel in kec.kelurahan:
+            tree.add(
+                kel.code,
+                name=kel.name,
+                kind="kelurahan",
+                parent_id=kecamatan.id,
                 kota_id=kota.id,
-                lat=kec.lat,
-                lon=kec.lon,
+                lat=kel.lat,
+                lon=kel.lon,
+                postal_code=kel.postal_code,
             )
-            db.session.flush()
-            for kel in kec.kelurahan:
-                add(
-                    kel.code,
-                    name=kel.name,
-                    kind="kelurahan",
-                    parent_id=kecamatan.id,
-                    kota_id=kota.id,
-                    lat=kel.lat,
-                    lon=kel.lon,
-                    postal_code=kel.postal_code,
-                )
-    for agency in ref.AGENCIES:
-        add(agency.code, name=agency.name, kind=agency.kind, parent_id=province.id, kota_id=None)
-    body = ref.PROVINCE_VALIDATOR
-    add(body.code, name=body.name, kind="validator", parent_id=province.id, kota_id=None)
-    db.session.flush()
 
-    have_categories = set(db.session.scalars(select(Category.code)))
+
+def _seed_categories(units: dict[str, Unit]) -> int:
+    """The categories not yet stored, each routed to its agency; how many were added."""
+    have = set(db.session.scalars(select(Category.code)))
+    added = 0
     for c in ref.CATEGORIES:
-        if c.code in have_categories:
+        if c.code in have:
             continue
         db.session.add(
             Category(
@@ -156,15 +174,20 @@ def seed_reference(now: datetime) -> dict[str, int]:
                 active=True,
             )
         )
-        created["categories"] += 1
-    have_channels = set(db.session.scalars(select(Channel.code)))
+        added += 1
+    return added
+
+
+def _seed_channels() -> int:
+    """The channels not yet stored; how many were added."""
+    have = set(db.session.scalars(select(Channel.code)))
+    added = 0
     for ch in ref.CHANNELS:
-        if ch.code in have_channels:
+        if ch.code in have:
             continue
         db.session.add(Channel(code=ch.code, name=ch.name, online=ch.online))
-        created["channels"] += 1
-    db.session.commit()
-    return created
+        added += 1
+    return added
 
 
 # --- demo staff accounts -------------------------------------------------------

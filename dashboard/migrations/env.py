@@ -89,6 +89,9 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    # Column types are defined in dashboard/models/<area>.py and re-exported by
+    # the package: autogenerate writes them as dashboard.models.UtcDateTime.
+    conf_args.setdefault("user_module_prefix", "dashboard.models.")
 
     connectable = get_engine()
 
