@@ -86,6 +86,20 @@ ROLE_LABELS: dict[Role, str] = {
 }
 
 
+# The kinds of unit in the organisation, in the order of the hierarchy, and what each is called.
+UNIT_KIND_LABELS: dict[str, str] = {
+    "province": "Provinsi",
+    "kota": "Kota Administrasi",
+    "kabupaten": "Kabupaten Administrasi",
+    "kecamatan": "Kecamatan",
+    "kelurahan": "Kelurahan",
+    "agency": "SKPD/UKPD",
+    "bumd": "BUMD",
+    "validator": "Badan validasi",
+}
+UNIT_KINDS: tuple[str, ...] = tuple(UNIT_KIND_LABELS)
+
+
 class ActorKind(enum.StrEnum):
     USER = "user"  # a logged-in staff member
     CHANNEL = "channel"  # an intake channel's API client

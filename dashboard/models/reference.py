@@ -5,24 +5,13 @@ from __future__ import annotations
 from sqlalchemy import JSON, Boolean, CheckConstraint, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.states import UNIT_KIND_LABELS, UNIT_KINDS
 from .base import Model
 
 
 def unit_display_name(name: str, kind: str) -> str:
     """'Kelurahan Menteng', 'Kecamatan Matraman'; other units by their own name."""
     return f"{kind.capitalize()} {name}" if kind in ("kecamatan", "kelurahan") else name
-
-
-UNIT_KINDS = (
-    "province",
-    "kota",
-    "kabupaten",
-    "kecamatan",
-    "kelurahan",
-    "agency",
-    "bumd",
-    "validator",
-)
 
 
 class Unit(Model):
@@ -54,16 +43,7 @@ class Unit(Model):
 
     @property
     def kind_label(self) -> str:
-        return {
-            "province": "Provinsi",
-            "kota": "Kota Administrasi",
-            "kabupaten": "Kabupaten Administrasi",
-            "kecamatan": "Kecamatan",
-            "kelurahan": "Kelurahan",
-            "agency": "SKPD/UKPD",
-            "bumd": "BUMD",
-            "validator": "Badan validasi",
-        }[self.kind]
+        return UNIT_KIND_LABELS[self.kind]
 
     @property
     def display_name(self) -> str:

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required
 
 from .. import clock
+from ..domain import states
 from ..domain.accounts import parse_role
 from ..domain.workflow import Role
 from ..live.sockets import end_user_boards
@@ -61,14 +62,10 @@ ACTION_LABELS = {
     "reactivated": "Diaktifkan kembali",
     "password_reset": "Kata sandi diatur ulang",
 }
+# The account form's unit kinds, in the order an administrator looks for them.
 UNIT_KIND_LABELS = {
-    "validator": "Badan validator",
-    "agency": "Dinas / badan / UKPD",
-    "bumd": "BUMD",
-    "kota": "Kota",
-    "kabupaten": "Kabupaten",
-    "kecamatan": "Kecamatan",
-    "kelurahan": "Kelurahan",
+    kind: states.UNIT_KIND_LABELS[kind]
+    for kind in ("validator", "agency", "bumd", "kota", "kabupaten", "kecamatan", "kelurahan")
 }
 ROLE_CHOICES = [(r.value, r.label) for r in Role]
 

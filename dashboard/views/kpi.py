@@ -24,6 +24,7 @@ from .. import clock
 from .. import formatting as fmt
 from ..domain import kpis
 from ..domain.inputs import MAX_ID, MAX_PAGE, InvalidNumber, parse_id
+from ..domain.states import UNIT_KIND_LABELS
 from ..domain.workflow import Actor, Role
 from ..queries import kpi_pages
 from ..queries.kpi_rankings import RANK_GROUPS
@@ -35,7 +36,7 @@ from . import kpi_charts as charts
 from .htmx import is_htmx, render_page_or_partial
 from .kpi_books import Book, RankingBook, SummaryBook, TicketBook, UnitBook
 from .kpi_metrics import HERO_METRICS, METRIC_GROUPS
-from .kpi_sections import TOP_CATEGORIES, UNIT_KIND_LABELS, scope_arg
+from .kpi_sections import TOP_CATEGORIES, scope_arg
 
 bp = Blueprint("kpi", __name__, url_prefix="/kpi")
 

@@ -23,16 +23,6 @@ from .kpi_metrics import Metric
 TOP_CATEGORIES = 10
 # A channel whose response rate is this far below its scope's is marked neglected.
 NEGLECT_GAP = 0.05
-UNIT_KIND_LABELS: dict[str, str] = {
-    "province": "Provinsi",
-    "kota": "Kota Administrasi",
-    "kabupaten": "Kabupaten Administrasi",
-    "kecamatan": "Kecamatan",
-    "kelurahan": "Kelurahan",
-    "agency": "SKPD/UKPD",
-    "bumd": "BUMD",
-    "validator": "Badan validasi",
-}
 
 
 def scope_arg(scope: Scope) -> str:

@@ -17,11 +17,6 @@ PACKAGE = Path(__file__).resolve().parents[2] / "dashboard"
 MAX_MODULE_LINES = 600
 MAX_FUNCTION_LINES = 80
 
-# Offenders on main when the rules were written, each in a file another helper of
-# issue 11 (or no one) is changing. The lead empties these after merging; never add one.
-MODULES_ALLOWED_LONG = {"models.py"}  # demo helper
-FUNCTIONS_ALLOWED_LONG = {"services/privacy.py:anonymise_old_reporters"}  # demo helper
-QUERIES_ALLOWED_SERVICES: set[str] = set()
 
 
 def _modules() -> Iterator[tuple[str, Path]]:
@@ -73,8 +68,7 @@ def test_queries_import_no_services() -> None:
         if name.startswith("queries/")
         and _reaches(_imported(name, ast.parse(path.read_text())), "dashboard.services")
     }
-    assert offenders - QUERIES_ALLOWED_SERVICES == set()
-    assert QUERIES_ALLOWED_SERVICES - offenders == set(), "mended: take it off the allowlist"
+    assert offenders == set()
 
 
 def test_no_module_over_600_lines() -> None:
@@ -82,7 +76,6 @@ def test_no_module_over_600_lines() -> None:
         name: lines
         for name, path in _modules()
         if (lines := len(path.read_text().splitlines())) > MAX_MODULE_LINES
-        and name not in MODULES_ALLOWED_LONG
     }
     assert offenders == {}
 
@@ -109,17 +102,9 @@ def test_no_function_over_80_lines_without_a_reason() -> None:
     offenders = {
         key: length
         for key, length, explained in _long_functions()
-        if not explained and key not in FUNCTIONS_ALLOWED_LONG
+        if not explained
     }
     assert offenders == {}
-
-
-def test_the_allowlists_name_only_current_offenders() -> None:
-    """A mended module or function leaves its allowlist, so that it cannot grow back."""
-    lengths = {name: len(path.read_text().splitlines()) for name, path in _modules()}
-    long_functions = {key for key, _length, explained in _long_functions() if not explained}
-    assert [n for n in MODULES_ALLOWED_LONG if lengths.get(n, 0) <= MAX_MODULE_LINES] == []
-    assert sorted(FUNCTIONS_ALLOWED_LONG - long_functions) == []
 
 
 def test_the_factory_wires_every_part_itself() -> None:
