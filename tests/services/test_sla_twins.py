@@ -21,8 +21,9 @@ from dashboard.domain import sla
 from dashboard.domain.workflow import Actor, ActorKind, Role, Status
 from dashboard.extensions import db
 from dashboard.models import Ticket
+from dashboard.queries import kpi_tickets
 from dashboard.queries import kpis as kpi_reads
-from dashboard.queries import validation as validation_reads
+from dashboard.queries import validation_queue as queue_reads
 from dashboard.services import escalation
 from tests.conftest import T0
 from tests.factories import build_world, new_ticket
@@ -117,7 +118,7 @@ def test_the_validation_queue_counts_late_as_the_sweep_does(app: Flask) -> None:
     waiting = {name for name in ids if name.startswith("validation")}
     admin = Actor(kind=ActorKind.USER, label="Admin", role=Role.ADMIN)
     with app.app_context():
-        page = validation_reads.queue(admin, validation_reads.QueueFilters(), now=NOW)
+        page = queue_reads.queue(admin, queue_reads.QueueFilters(), now=NOW)
         expected = 0
         for name in waiting:
             ticket = db.session.get(Ticket, ids[name])
@@ -143,7 +144,7 @@ def test_the_kpis_count_late_as_sla_past_due(
     with app.app_context():
         by_sql = set(
             db.session.scalars(
-                select(Ticket.id).where(kpi_reads.figure_clause(figure, period, NOW))
+                select(Ticket.id).where(kpi_tickets.figure_clause(figure, period, NOW))
             )
         )
         by_python = set()
