@@ -20,7 +20,8 @@ from flask import Flask
 
 from dashboard import create_app
 from dashboard.extensions import db
-from tests.db_templates import Templates
+from tests.db_templates import Templates, WorldIds
+from tests.factories import build_world
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"]
@@ -52,7 +53,14 @@ def _pg_url_with_schema(schema: str) -> str:
     return f"{url}{sep}options=-csearch_path%3D{schema}"
 
 
-TEMPLATES = Templates(_config, _pg_url_with_schema)
+def build_town() -> WorldIds:
+    """The test town (``factories.build_world`` at T0): what a template holds."""
+    world = build_world(T0)
+    user_ids = {name: user.id for name, user in world.users.items()}
+    return WorldIds(ids=dict(world.ids), user_ids=user_ids, api_key=world.api_key)
+
+
+TEMPLATES = Templates(_config, _pg_url_with_schema, build_town)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -72,6 +80,8 @@ def make_app(
     """The app on a database of its own: with every table, or empty (for Alembic)."""
     schema = None
     pg = TEMPLATES.postgresql
+    if create_schema:
+        TEMPLATES.prepare(backend)
     if backend == "postgresql":
         if create_schema:
             schema = pg.take_schema()
