@@ -3,9 +3,9 @@
 Each test gets a temp-file SQLite database (socket and scheduler threads open
 their own connections, so not ``sqlite://``). When ``TEST_DATABASE_URL`` is
 set, the ``app`` fixture is also run on PostgreSQL, in a schema of its own
-that is dropped afterwards. The schema comes from a template built once per
-session (tests/db_templates.py): a file copy on SQLite, the recorded DDL
-replayed on PostgreSQL.
+(emptied afterwards and given to a later test). The tables and the test town
+come from templates built once per session (tests/db_templates.py), so a test
+starts from the database it would have built itself, in a fraction of the time.
 """
 
 from __future__ import annotations
