@@ -173,7 +173,8 @@ class _Postgresql:
         """A schema with every table and no row: a spare one, else a new one."""
         if self._spare:
             return self._spare.pop()
-        schema = f"t_{uuid.uuid4().hex[:12]}"
+        # The session in its name: the leftovers of a killed run are told apart.
+        schema = f"t_{self._tag}_{uuid.uuid4().hex[:6]}"
         self.execute(f"CREATE SCHEMA {schema};\nSET LOCAL search_path TO {schema};\n{self.ddl()}")
         return schema
 
