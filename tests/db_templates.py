@@ -7,8 +7,8 @@ this module builds them once per backend and copies them:
 - SQLite: a template file holding the schema; each test gets a file copy.
 - PostgreSQL: the DDL ``create_all`` emits, recorded once and replayed in one
   round trip into a new schema; a finished test's schema is emptied (rows
-  deleted, sequences restarted) and handed to the next test instead of being
-  dropped, which costs a tenth of dropping and creating one.
+  deleted, sequences restarted), renamed and handed to the next test instead
+  of being dropped, which costs a tenth of dropping and creating one.
 - The town: built once into a template (file or schema) by ``build_world``
   itself; ``copy_world`` inserts its rows into a test's still-empty database,
   with the same ids and, on PostgreSQL, the same sequence positions.
@@ -169,24 +169,36 @@ class _Postgresql:
             )
         return self._ddl
 
+    def _new_name(self) -> str:
+        # The session in the name: the leftovers of a killed run are told apart.
+        return f"t_{self._tag}_{uuid.uuid4().hex[:6]}"
+
     def take_schema(self) -> str:
         """A schema with every table and no row: a spare one, else a new one."""
         if self._spare:
             return self._spare.pop()
-        # The session in its name: the leftovers of a killed run are told apart.
-        schema = f"t_{self._tag}_{uuid.uuid4().hex[:6]}"
+        schema = self._new_name()
         self.execute(f"CREATE SCHEMA {schema};\nSET LOCAL search_path TO {schema};\n{self.ddl()}")
         return schema
 
     def give_back(self, schema: str) -> None:
-        """Empty a test's schema for the next test; drop it when that fails
-        (a test that dropped a table, say)."""
+        """Empty a test's schema for the next test, under a new name; drop it when
+        that fails (a test that dropped a table, say).
+
+        The new name keeps every test's database URL its own: the process keeps
+        caches keyed by URL (the board's snapshots), which must not answer a later
+        test with what an earlier one left.
+        """
+        spare = self._new_name()
         try:
-            self.execute(f"SET LOCAL search_path TO {schema};\n{self._emptying}")
+            self.execute(
+                f"SET LOCAL search_path TO {schema};\n{self._emptying};\n"
+                f"ALTER SCHEMA {schema} RENAME TO {spare}"
+            )
         except psycopg.Error:
             self.execute(f"DROP SCHEMA {schema} CASCADE")
         else:
-            self._spare.append(schema)
+            self._spare.append(spare)
 
     def execute(self, script: str) -> None:
         # The DBAPI cursor, not SQLAlchemy: several statements in one call.
