@@ -3,7 +3,9 @@
 Each test gets a temp-file SQLite database (socket and scheduler threads open
 their own connections, so not ``sqlite://``). When ``TEST_DATABASE_URL`` is
 set, the ``app`` fixture is also run on PostgreSQL, in a schema of its own
-that is dropped afterwards.
+(emptied afterwards and given to a later test). The tables and the test town
+come from templates built once per session (tests/db_templates.py), so a test
+starts from the database it would have built itself, in a fraction of the time.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 
 from dashboard import create_app
 from dashboard.extensions import db
+from tests.db_templates import Templates, WorldIds
+from tests.factories import build_world
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite", "postgresql"]
@@ -27,7 +30,7 @@ BACKENDS = ["sqlite", "postgresql"]
 T0 = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)  # Monday 08:00 WIB
 
 
-def _config(url: str, tmp_path: object) -> dict:
+def _config(url: str) -> dict:
     return {
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": url,
@@ -50,6 +53,20 @@ def _pg_url_with_schema(schema: str) -> str:
     return f"{url}{sep}options=-csearch_path%3D{schema}"
 
 
+def build_town() -> WorldIds:
+    """The test town (``factories.build_world`` at T0): what a template holds."""
+    world = build_world(T0)
+    user_ids = {name: user.id for name, user in world.users.items()}
+    return WorldIds(ids=dict(world.ids), user_ids=user_ids, api_key=world.api_key)
+
+
+TEMPLATES = Templates(_config, _pg_url_with_schema, build_town)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    TEMPLATES.close()
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     if request.param == "postgresql" and not PG_URL:
@@ -60,29 +77,34 @@ def backend(request: pytest.FixtureRequest) -> str:
 def make_app(
     backend: str, tmp_path: object, extra: dict | None = None, *, create_schema: bool = True
 ) -> Iterator[Flask]:
+    """The app on a database of its own: with every table, or empty (for Alembic)."""
     schema = None
+    pg = TEMPLATES.postgresql
+    if create_schema:
+        TEMPLATES.prepare(backend)
     if backend == "postgresql":
-        schema = f"t_{uuid.uuid4().hex[:12]}"
-        admin = sa.create_engine(_pg_url_with_schema("public"))
-        with admin.begin() as conn:
-            conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+        if create_schema:
+            schema = pg.take_schema()
+        else:
+            schema = f"t_{uuid.uuid4().hex[:12]}"
+            pg.execute(f"CREATE SCHEMA {schema}")
         url = _pg_url_with_schema(schema)
     else:
-        url = f"sqlite:///{tmp_path}/pantau-test.sqlite"
-    app = create_app({**_config(url, tmp_path), **(extra or {})})
-    if create_schema:
-        with app.app_context():
-            db.create_all()
+        path = f"{tmp_path}/pantau-test.sqlite"
+        if create_schema:
+            TEMPLATES.sqlite.copy_schema(path)
+        url = f"sqlite:///{path}"
+    app = create_app({**_config(url), **(extra or {})})
     try:
         yield app
     finally:
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
-        if schema:
-            with admin.begin() as conn:
-                conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-            admin.dispose()
+        if schema and create_schema:
+            pg.give_back(schema)
+        elif schema:
+            pg.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 @pytest.fixture

@@ -26,8 +26,8 @@ from dashboard.extensions import db
 from dashboard.models import Photo, Reporter, ReporterAccess, Ticket, TicketEventRow, User
 from dashboard.scope import actor_for_user
 from dashboard.services import workflow as svc
-from tests.conftest import T0
-from tests.factories import PASSWORD, build_world, later, new_ticket, photo_bytes
+from tests.conftest import T0, TEMPLATES, build_town
+from tests.factories import PASSWORD, later, new_ticket, photo_bytes
 
 HTMX = {"HX-Request": "true"}
 
@@ -52,10 +52,13 @@ class Town:
 
 
 def make_town(app: Flask) -> Town:
-    with app.app_context():
-        world = build_world(T0)
-        user_ids = {name: user.id for name, user in world.users.items()}
-        return Town(ids=dict(world.ids), user_ids=user_ids, api_key=world.api_key)
+    """``build_world`` in the app's database: a copy of the session's template
+    when the database is still empty, else built here."""
+    world = TEMPLATES.copy_world(app)
+    if world is None:
+        with app.app_context():
+            world = build_town()
+    return Town(ids=dict(world.ids), user_ids=dict(world.user_ids), api_key=world.api_key)
 
 
 def add_ticket(app: Flask, **overrides: Any) -> int:
