@@ -6,7 +6,12 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Bind Socket.IO to the app (over Redis when REDIS_URL is set) and register its handlers."""
+    """Bind Socket.IO to the app (over Redis when REDIS_URL is set) and register its handlers.
+
+    There is one ``socketio`` object per process and it follows the app bound last:
+    a process serves one app (tests that build another app first, such as a
+    template database's, build it before the test's own).
+    """
     # Here, not at the top: importing live.publisher (as services do) loads this package.
     from ..extensions import socketio
     from .sockets import client_manager, register_socket_handlers
