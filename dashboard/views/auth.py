@@ -23,10 +23,29 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from .. import clock
+from ..domain.workflow import Role
 from ..extensions import limiter, login_manager
 from ..services import accounts, sessions
 
 bp = Blueprint("auth", __name__)
+
+# Where each role's work is: the page a user lands on after log-in and at "/".
+LANDING: dict[Role, str] = {
+    Role.MRO: "board.board",  # the monitoring room watches the board
+    Role.EXECUTIVE: "kpi.summary",  # governor and walikota read their figures
+    Role.VALIDATOR: "validation.queue",  # completions waiting for a decision
+    Role.OFFICER: "tickets.worklist",  # their unit's tickets
+    Role.ADMIN: "tickets.worklist",
+}
+
+
+def landing_url(role: str) -> str:
+    """The landing page of a role (the worklist for a role this table does not know)."""
+    try:
+        endpoint = LANDING[Role(role)]
+    except ValueError:
+        endpoint = "tickets.worklist"
+    return url_for(endpoint)
 
 
 def init_app(_app: Flask) -> None:
@@ -100,7 +119,7 @@ def login() -> Any:
         session.clear()  # no session fixation
         session[sessions.SESSION_KEY] = sessions.start(user.id, now=now)
         login_user(user)
-        return redirect(_safe_next(request.args.get("next")) or url_for("tickets.worklist"))
+        return redirect(_safe_next(request.args.get("next")) or landing_url(user.role))
     return render_template("auth/login.html", form=form)
 
 

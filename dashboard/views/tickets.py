@@ -45,6 +45,7 @@ from ..scope import actor_for_user
 from ..services import intake, privacy
 from ..services import workflow as svc
 from ..services.errors import InvalidInput
+from .auth import landing_url
 from .htmx import is_htmx, render_page_or_partial
 
 bp = Blueprint("tickets", __name__)
@@ -56,9 +57,9 @@ def _actor() -> wf.Actor:
 
 @bp.route("/")
 def home() -> Any:
-    """Staff land on their worklist; everyone else on the public portal."""
+    """Staff land where their role's work is (views/auth.py LANDING); visitors on the portal."""
     if current_user.is_authenticated:
-        return redirect(url_for("tickets.worklist"))
+        return redirect(landing_url(current_user.role))
     return redirect(url_for("portal.index"))
 
 

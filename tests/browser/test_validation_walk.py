@@ -58,7 +58,7 @@ def login(page, base: str, username: str) -> None:
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/tickets")
+    page.wait_for_url(lambda url: "/login" not in url)  # each role lands on its own page
 
 
 def logout(page) -> None:

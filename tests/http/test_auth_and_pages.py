@@ -235,6 +235,37 @@ def test_the_home_page_sends_staff_to_the_worklist_and_visitors_to_the_portal(
     assert sqlite_app.test_client().get("/").location == "/portal/"
 
 
+@pytest.mark.parametrize(
+    ("username", "landing"),
+    [
+        ("mro", "/board"),
+        ("exec_prov", "/kpi/"),
+        ("exec_tim", "/kpi/"),
+        ("validator_tim", "/validation"),
+        ("officer_bm", "/tickets"),
+        ("admin", "/tickets"),
+    ],
+)
+def test_each_role_lands_where_its_work_is(
+    sqlite_app: Flask, town: Town, username: str, landing: str
+) -> None:
+    client = sqlite_app.test_client()
+    response = client.post("/login", data={"username": username, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.location == landing
+    assert client.get("/").location == landing  # the home page sends them there too
+    assert client.get(landing).status_code == 200  # and the page is theirs to open
+
+
+def test_a_next_page_wins_over_the_roles_landing(sqlite_app: Flask, town: Town) -> None:
+    response = sqlite_app.test_client().post(
+        "/login",
+        query_string={"next": "/tickets?status=open"},
+        data={"username": "mro", "password": PASSWORD},
+    )
+    assert response.location == "/tickets?status=open"
+
+
 # --- the worklist ----------------------------------------------------------------------
 
 
