@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from .clock import JAKARTA, to_jakarta
+from .domain.states import Status
 
 MONTHS_SHORT = {
     "id": ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"),
@@ -141,8 +142,6 @@ def duration_hours(hours: float | None, lang: str = "id") -> str:
 
 def status(code: str | None) -> str:
     """'in_progress' -> 'Proses' (a code no status has is shown as it is)."""
-    from .domain.workflow import Status
-
     if not code:
         return MISSING
     try:
