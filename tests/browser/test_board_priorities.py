@@ -42,11 +42,13 @@ TEXT_SIZES = """(scope) => {
   const out = [];
   for (const el of document.querySelectorAll(scope + ' *')) {
     if (el.closest('.sr-only, [hidden]')) continue;
-    const own = Array.from(el.childNodes).filter(n => n.nodeType === 3).map(n => n.textContent).join('').trim();
+    const own = Array.from(el.childNodes).filter(n => n.nodeType === 3)
+      .map(n => n.textContent).join('').trim();
     if (!/[A-Za-z0-9]/.test(own)) continue;
     const r = el.getBoundingClientRect();
     if (!r.width || !r.height) continue;
-    out.push([el.className || el.tagName, own.slice(0, 30), parseFloat(getComputedStyle(el).fontSize)]);
+    const size = parseFloat(getComputedStyle(el).fontSize);
+    out.push([el.className || el.tagName, own.slice(0, 30), size]);
   }
   return out;
 }"""
@@ -76,15 +78,9 @@ def room(live_app: Flask, live_server: str) -> Iterator[Room]:
     with live_app.app_context():
         world = build_world(now - timedelta(days=60))
         # Inside their response deadline (received an hour or two ago, not yet worked).
-        segera = [
-            _ticket(now - timedelta(minutes=60 + 5 * i), f"S-{i}", i)
-            for i in range(SEGERA)
-        ]
+        segera = [_ticket(now - timedelta(minutes=60 + 5 * i), f"S-{i}", i) for i in range(SEGERA)]
         # Unworked for two days and more: escalated (level 2), late.
-        late = [
-            _ticket(now - timedelta(days=2, hours=i), f"L-{i}", i)
-            for i in range(LATE)
-        ]
+        late = [_ticket(now - timedelta(days=2, hours=i), f"L-{i}", i) for i in range(LATE)]
         # Stuck for 45 days: chronic.
         chronic = _ticket(now - timedelta(days=45), "KRONIS-1", 2)
         admin = actor_for_user(world.users["admin"])
@@ -103,7 +99,8 @@ def _synced(page) -> None:
 
 def _ids(page, list_id: str) -> list[int]:
     return page.evaluate(
-        f"Array.from(document.querySelectorAll('#{list_id} > [data-id]'), e => Number(e.dataset.id))"
+        f"Array.from(document.querySelectorAll('#{list_id} > [data-id]'),"
+        " e => Number(e.dataset.id))"
     )
 
 
@@ -201,9 +198,7 @@ def test_the_wall_shows_segera_and_terlambat_legibly_and_new_reports_at_once(
     assert page.js_errors == []
 
 
-def test_the_workstation_reaches_every_row_and_shows_who_warned(
-    browser_page, room: Room
-) -> None:
+def test_the_workstation_reaches_every_row_and_shows_who_warned(browser_page, room: Room) -> None:
     page = browser_page
     page.set_viewport_size(DESK)
     _login(page, room)
@@ -223,7 +218,9 @@ def test_the_workstation_reaches_every_row_and_shows_who_warned(
 
     # "Tampilkan semua": every row at once.
     page.get_by_label("Tampilkan semua").check()
-    page.wait_for_function(f"() => document.querySelectorAll('#desk-list tr').length === {SEGERA + LATE}")
+    page.wait_for_function(
+        f"() => document.querySelectorAll('#desk-list tr').length === {SEGERA + LATE}"
+    )
 
     # The chronic tile opens the chronic list; filters narrow by unit.
     page.locator('[data-counter="chronic"]').click()
@@ -237,7 +234,7 @@ def test_the_workstation_reaches_every_row_and_shows_who_warned(
         ".every(tr => tr.textContent.includes('Senayan'))"
     )
     senayan = _ids(page, "desk-list")
-    in_senayan = len([i for i in range(SEGERA) if i % 3 == 2]) + len([i for i in range(LATE) if i % 3 == 2])
+    in_senayan = sum(1 for n in (SEGERA, LATE) for i in range(n) if i % 3 == 2)
     assert room.chronic in senayan and len(senayan) == 1 + in_senayan
 
     # Warn one unit: the row then says who warned it, and when, and flashes.
