@@ -185,6 +185,16 @@ def test_the_wall_shows_segera_and_terlambat_legibly_and_new_reports_at_once(
         arg=tid,
         timeout=2000,
     )
+    # Without motion (prefers-reduced-motion) the flash is a steady outline instead.
+    page.emulate_media(reduced_motion="reduce")
+    style = page.evaluate(
+        "(id) => { const s = getComputedStyle("
+        "document.querySelector(`#board-segera > [data-id='${id}']`));"
+        " return [s.animationName, s.outlineStyle]; }",
+        tid,
+    )
+    assert style == ["none", "solid"], style
+    page.emulate_media(reduced_motion="no-preference")
     shot(page, "wall-1920")
 
     # Scales up to 3840×2160: the same layout at twice the pixels.
