@@ -1,0 +1,178 @@
+"""Every page of every role, checked by axe-core in real Chromium under the app's
+real Content-Security-Policy: no critical and no serious violation (WCAG 2.0/2.1
+A and AA plus axe's best practices), and keyboard focus visible on each page.
+
+axe is injected with ``page.evaluate`` (a DevTools evaluation: the CSP does not
+apply to it, and the page's own headers stay as served). The pages are a table,
+``PAGES``: add a row for a new page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.browser.a11y_world import (  # noqa: F401 (fixtures)
+    Page,
+    World,
+    artifacts_dir,
+    browser,
+    new_context,
+    world,
+)
+
+pytestmark = pytest.mark.browser
+
+AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+BLOCKING = ("critical", "serious")
+# Moderate in axe, held to all the same (issue 12 §5): one <main> per page, no skipped
+# heading level, no content outside a landmark, a page heading.
+ALSO_BLOCKING = {"landmark-one-main", "heading-order", "region", "page-has-heading-one"}
+DESK = {"width": 1366, "height": 768}
+KPI_READY = "#grafik-trend .main-svg"
+PORTAL_READY = "#grafik-trend .main-svg"
+
+
+def pages(w: World) -> list[Page]:
+    """(role, path, name): every page each role reaches, in Indonesian and English where
+    the page is translated. ``{…}`` placeholders are filled from the seeded world."""
+    ids, t, wall, rate = w.ids, w.tracking, w.wall_token, w.rating_token
+    mine, worked = ids["mine"], ids["worked"]
+    visitor: list[Page] = [Page(None, "/login", "login")]
+    for lang in ("id", "en"):
+        visitor += [
+            Page(None, f"/portal/?lang={lang}", f"portal-{lang}", PORTAL_READY),
+            Page(None, f"/portal/laporan?lang={lang}", f"portal-list-{lang}"),
+            Page(None, f"/portal/cari?lang={lang}", f"portal-search-{lang}"),
+            Page(None, f"/portal/cari?q=ZZ-TIDAK-ADA&lang={lang}", f"portal-search-miss-{lang}"),
+            Page(None, f"/t/{t}?lang={lang}", f"tracking-{lang}"),
+            Page(None, f"/r/{rate}?lang={lang}", f"rating-{lang}"),
+        ]
+    visitor += [
+        Page(None, "/halaman-yang-tidak-ada", "error-404"),
+        Page(None, f"/wall/{wall}", "wall", "#board"),
+    ]
+    staff_ticket = [
+        Page("officer", "/tickets", "officer-worklist"),
+        Page("officer", f"/tickets/{worked}", "officer-ticket"),
+        Page("officer", "/board", "officer-board", "#board"),
+        Page("officer", f"/kpi/unit/{ids['KEL-UTAN-KAYU-UTARA']}", "officer-kpi-unit", KPI_READY),
+        Page("officer", "/admin/users", "error-403"),
+    ]
+    return [
+        *visitor,
+        *staff_ticket,
+        Page("admin", "/tickets", "admin-worklist"),
+        Page("admin", f"/tickets/{mine}", "admin-ticket"),
+        Page("admin", "/tickets/new", "admin-intake"),
+        Page("admin", f"/tickets/{mine}/receipt", "admin-receipt"),
+        Page("admin", "/admin/users", "admin-users"),
+        Page("admin", f"/admin/users/{ids['user:officer_a']}", "admin-user"),
+        Page("admin", "/admin/access-log", "admin-access-log"),
+        Page("admin", "/board/tokens", "admin-wall-tokens"),
+        Page("mro", "/board", "mro-board", "#board"),
+        Page("mro", "/board/workstation", "mro-workstation", "#board"),
+        Page("mro", "/tickets", "mro-worklist"),
+        Page("mro", f"/tickets/{worked}", "mro-ticket"),
+        Page("gubernur", "/kpi/", "gubernur-kpi-summary", KPI_READY),
+        Page("gubernur", "/kpi/rankings", "gubernur-kpi-rankings"),
+        Page("gubernur", "/kpi/rankings?group=kecamatan", "gubernur-kpi-rankings-kec"),
+        Page("gubernur", "/kpi/tickets", "gubernur-kpi-tickets"),
+        Page("gubernur", f"/kpi/unit/{ids['JKT-TIM']}", "gubernur-kpi-unit", KPI_READY),
+        Page("gubernur", "/board", "gubernur-board", "#board"),
+        Page("walikota", "/kpi/", "walikota-kpi-summary", KPI_READY),
+        Page("walikota", "/kpi/rankings", "walikota-kpi-rankings"),
+        Page("validator", "/validation", "validator-queue"),
+        Page("validator", f"/validation/{mine}", "validator-review"),
+        Page("validator", f"/tickets/{mine}", "validator-ticket"),
+    ]
+
+
+ROLES = [None, "officer", "admin", "mro", "gubernur", "walikota", "validator"]
+
+# The computed style of the focused element: a visible outline or a box-shadow ring.
+FOCUS_STYLE = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const s = getComputedStyle(el);
+  const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
+  const ring = s.boxShadow && s.boxShadow !== 'none';
+  return {tag: el.tagName.toLowerCase(), text: (el.textContent || el.name || el.id || '').trim().slice(0, 40),
+          visible: outline || ring, outline: s.outlineStyle + ' ' + s.outlineWidth, shadow: s.boxShadow};
+}"""
+
+
+def axe_check(page, everything: list[str] | None = None) -> list[str]:
+    """axe over the whole document; one line per critical/serious violating node
+    (and, into ``everything``, one per node of every impact, for the artifacts)."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE)
+    result = page.evaluate(
+        "async (tags) => { const r = await axe.run(document, {runOnly: {type: 'tag', values: tags},"
+        " resultTypes: ['violations']});"
+        " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary}))})); }",
+        TAGS,
+    )
+    found = []
+    for v in result:
+        for node in v["nodes"]:
+            summary = " ".join((node["summary"] or "").split())[:220]
+            line = f"{v['impact']} {v['id']} @ {node['target']} — {v['help']}: {summary}"
+            if everything is not None:
+                everything.append(line)
+            if v["impact"] in BLOCKING or v["id"] in ALSO_BLOCKING:
+                found.append(line)
+    return found
+
+
+def focus_check(page, presses: int = 4) -> list[str]:
+    """Tab from the top of the page: each focused element shows a ring."""
+    page.evaluate("() => { document.activeElement && document.activeElement.blur(); }")
+    page.mouse.click(1, 1)  # no focus left from the log-in form
+    bad = []
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        style = page.evaluate(FOCUS_STYLE)
+        if style and not style["visible"]:
+            bad.append(f"focus not visible on <{style['tag']}> {style['text']!r}")
+    return bad
+
+
+def visit(page, base: str, target: Page, check: Callable[[object], list[str]]) -> list[str]:
+    response = page.goto(base + target.path)
+    assert response is not None
+    if target.ready:
+        page.locator(target.ready).first.wait_for(timeout=10_000)
+    page.wait_for_load_state("networkidle")
+    return check(page)
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "visitor")
+def test_every_page_has_no_serious_violation_and_a_visible_focus(
+    browser,  # noqa: F811
+    world: World,  # noqa: F811
+    role: str | None,
+) -> None:
+    context, page = new_context(browser, world, role, DESK)
+    problems: dict[str, list[str]] = {}
+    log: list[str] = []  # every violation of any impact, for the artifacts
+    try:
+        for target in pages(world):
+            if target.role != role:
+                continue
+            everything: list[str] = []
+            found = visit(
+                page, world.base, target, lambda p: axe_check(p, everything) + focus_check(p)
+            )
+            log += [f"{target.name} ({target.path}):", *(f"  {line}" for line in everything)]
+            if found:
+                problems[f"{target.name} ({target.path})"] = found
+    finally:
+        context.close()
+        (artifacts_dir() / f"a11y-{role or 'visitor'}.txt").write_text("\n".join(log) + "\n")
+    report = "\n".join(f"{name}:\n  " + "\n  ".join(lines) for name, lines in problems.items())
+    assert not problems, f"accessibility problems as {role or 'visitor'}:\n{report}"
