@@ -1,17 +1,19 @@
 """The screenshot tour: each role's landing page at the screens its users have —
 a 1920×1080 wall, a 1366×768 desk, a 390×844 phone — saved under the artifacts
-dir (``<role>-<width>.png``). With ``PANTAU_README_SHOTS=<dir>`` (docs/screens)
+dir (``tour-<role>-<page>-<screen>.png``). With ``PANTAU_README_SHOTS=<dir>`` (docs/screens)
 the README's pictures are copied there too: the wall, the workstation, the
 governor's phone briefing and a page with a map.
 
 Each screen is also checked as a person would see it: the page answers, draws
-without a script error, and on the phone nothing is wider than the screen.
+without a script error, and on the phone nothing is wider than the screen. The
+stops are a table, ``TOUR``: add a row for a new page or screen.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -30,32 +32,42 @@ WALL = {"width": 1920, "height": 1080}
 DESK = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
 SCREENS = {"wall": WALL, "desk": DESK, "phone": PHONE}
+BOARD_READY = "#board[aria-busy=false]"
+CHARTS_READY = "#grafik-trend .main-svg"
 
-# Where each role lands after logging in (views/auth.py), and what shows it is drawn.
-LANDING: dict[str | None, tuple[str, str]] = {
-    None: ("/portal/", "#grafik-trend .main-svg"),
-    "officer": ("/tickets", "#ticket-list"),
-    "admin": ("/tickets", "#ticket-list"),
-    "mro": ("/board", "#board[aria-busy=false]"),
-    "gubernur": ("/kpi/", "#grafik-trend .main-svg"),
-    "walikota": ("/kpi/", "#grafik-trend .main-svg"),
-    "validator": ("/validation", "main h1"),
-}
 
-# The README's pictures: (file name, role, path or None for the landing page, screen,
-# what shows it is drawn). The map: the citizen's tracking page carries one (issue 12 §2).
-README: list[tuple[str, str | None, str | None, dict[str, int], str]] = [
-    ("wall.png", None, "/wall/{wall}", WALL, "#board[aria-busy=false]"),
-    ("workstation.png", "mro", "/board/workstation", DESK, "#board[aria-busy=false]"),
-    ("phone-briefing.png", "gubernur", None, PHONE, "main h1"),
-    ("map.png", None, "/t/{tracking}", DESK, "main h1"),
+@dataclass(frozen=True)
+class Stop:
+    role: str | None  # None: a visitor without an account
+    path: str  # {wall} and {tracking} come from the seeded world
+    screen: str  # a key of SCREENS
+    ready: str = "main h1"  # what shows the page is drawn
+    readme: str | None = None  # also copied to $PANTAU_README_SHOTS under this name
+
+
+# Each role's landing page (views/auth.py) on the screens its users have: the wall
+# and the MRO's board at 1920×1080, every role at a desk and on a phone; plus the
+# README's pictures (the wall, the workstation, the phone briefing, a map page).
+TOUR: list[Stop] = [
+    Stop(None, "/wall/{wall}", "wall", BOARD_READY, readme="wall.png"),
+    Stop(None, "/portal/", "desk", CHARTS_READY),
+    Stop(None, "/portal/", "phone", CHARTS_READY),
+    Stop(None, "/t/{tracking}", "desk", readme="map.png"),  # the citizen's map (§2)
+    Stop(None, "/t/{tracking}", "phone"),
+    Stop("mro", "/board", "wall", BOARD_READY),
+    Stop("mro", "/board/workstation", "desk", BOARD_READY, readme="workstation.png"),
+    Stop("mro", "/board", "phone", BOARD_READY),
+    Stop("gubernur", "/kpi/", "desk", CHARTS_READY),
+    Stop("gubernur", "/kpi/", "phone", CHARTS_READY, readme="phone-briefing.png"),
+    Stop("walikota", "/kpi/", "phone", CHARTS_READY),
+    Stop("officer", "/tickets", "desk"),
+    Stop("officer", "/tickets", "phone"),
+    Stop("validator", "/validation", "desk"),
+    Stop("validator", "/validation", "phone"),
+    Stop("admin", "/tickets", "desk"),
+    Stop("admin", "/admin/users", "desk"),
 ]
-
-
-def settle(page, ready: str) -> None:
-    page.locator(ready).first.wait_for(timeout=10_000)
-    page.wait_for_load_state("networkidle")
-    page.evaluate("document.fonts.ready")
+ROLES = list(dict.fromkeys(stop.role for stop in TOUR))
 
 
 def too_wide(page) -> list[str]:
@@ -67,53 +79,40 @@ def too_wide(page) -> list[str]:
           if (document.documentElement.scrollWidth <= w + 1) return [];
           return Array.from(document.querySelectorAll('body *'))
             .filter(el => el.getBoundingClientRect().right > w + 1 && el.offsetParent !== null)
-            .slice(0, 5).map(el => el.tagName.toLowerCase() + '.' + (el.className || '') );
+            .slice(0, 5).map(el => el.tagName.toLowerCase() + '.' + (el.className || ''));
         }"""
     )
 
 
-@pytest.mark.parametrize("role", list(LANDING), ids=lambda r: r or "visitor")
-def test_each_role_lands_on_a_page_that_fits_every_screen(
+@pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "visitor")
+def test_each_role_lands_on_a_page_that_fits_its_screens(
     browser,  # noqa: F811
     world: World,  # noqa: F811
     role: str | None,
 ) -> None:
-    path, ready = LANDING[role]
+    """The screen as its user first sees it (the viewport, not the whole page)."""
+    readme = os.environ.get("PANTAU_README_SHOTS")
     context, page = new_context(browser, world, role, DESK)
     wide: dict[str, list[str]] = {}
     try:
-        for screen, size in SCREENS.items():
-            page.set_viewport_size(size)
+        for stop in (s for s in TOUR if s.role == role):
+            page.set_viewport_size(SCREENS[stop.screen])
+            path = stop.path.format(wall=world.wall_token, tracking=world.tracking)
             response = page.goto(world.base + path)
             assert response is not None and response.status == 200, (role, path)
-            settle(page, ready)
-            path_png = artifacts_dir() / f"{role or 'visitor'}-{screen}.png"
-            page.screenshot(path=str(path_png), full_page=True)
-            if screen == "phone" and too_wide(page):
-                wide[screen] = too_wide(page)
+            page.locator(stop.ready).first.wait_for(timeout=10_000)
+            page.evaluate("document.fonts.ready")
+            where = "-".join(p for p in stop.path.split("/") if p and "{" not in p)
+            name = f"{role or 'visitor'}-{where or 'home'}-{stop.screen}"
+            png = artifacts_dir() / f"tour-{name}.png"
+            page.screenshot(path=str(png))
+            assert png.stat().st_size > 10_000  # a drawn screen, not a blank one
+            if stop.screen == "phone" and too_wide(page):
+                wide[path] = too_wide(page)
+            if readme and stop.readme:
+                Path(readme).mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(png, Path(readme) / stop.readme)
         assert page.js_errors == []  # type: ignore[attr-defined]
     finally:
         context.close()
     assert wide == {}, f"{role or 'visitor'} at a phone's width scrolls sideways: {wide}"
-
-
-def test_the_readme_pictures(browser, world: World) -> None:  # noqa: F811
-    """The wall, the workstation, the phone briefing and a map: the screen as it is
-    (not the whole page), into the artifacts and, when asked, into docs/screens."""
-    target = os.environ.get("PANTAU_README_SHOTS")
-    for name, role, path, size, ready in README:
-        context, page = new_context(browser, world, role, size)
-        try:
-            url = (path or LANDING[role][0]).format(wall=world.wall_token, tracking=world.tracking)
-            response = page.goto(world.base + url)
-            assert response is not None and response.status == 200, url
-            settle(page, ready)
-            shot_path = artifacts_dir() / f"readme-{name}"
-            page.screenshot(path=str(shot_path))
-            assert shot_path.stat().st_size > 10_000  # a drawn screen, not a blank one
-            assert page.js_errors == []  # type: ignore[attr-defined]
-        finally:
-            context.close()
-        if target:
-            Path(target).mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(shot_path, Path(target) / name)
