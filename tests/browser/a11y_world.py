@@ -194,3 +194,62 @@ def artifacts_dir() -> Path:
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+# ---- The checks (axe-core injected under the page's real CSP; the focus ring) ----
+
+AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+BLOCKING = ("critical", "serious")
+# Moderate in axe, held to all the same (issue 12 §5): one <main> per page, no skipped
+# heading level, no content outside a landmark, a page heading.
+ALSO_BLOCKING = {"landmark-one-main", "heading-order", "region", "page-has-heading-one"}
+
+
+# The computed style of the focused element: a visible outline or a box-shadow ring.
+FOCUS_STYLE = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const s = getComputedStyle(el);
+  const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
+  const ring = s.boxShadow && s.boxShadow !== 'none';
+  const text = (el.textContent || el.name || el.id || '').trim().slice(0, 40);
+  return {tag: el.tagName.toLowerCase(), text: text, visible: outline || ring};
+}"""
+
+
+def axe_check(page, everything: list[str] | None = None) -> list[str]:
+    """axe over the whole document; one line per critical/serious violating node
+    (and, into ``everything``, one per node of every impact, for the artifacts)."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE)
+    result = page.evaluate(
+        "async (tags) => { const r = await axe.run(document, {runOnly: {type: 'tag', values: tags},"
+        " resultTypes: ['violations']});"
+        " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary}))})); }",
+        TAGS,
+    )
+    found = []
+    for v in result:
+        for node in v["nodes"]:
+            summary = " ".join((node["summary"] or "").split())[:220]
+            line = f"{v['impact']} {v['id']} @ {node['target']} — {v['help']}: {summary}"
+            if everything is not None:
+                everything.append(line)
+            if v["impact"] in BLOCKING or v["id"] in ALSO_BLOCKING:
+                found.append(line)
+    return found
+
+
+def focus_check(page, presses: int = 4) -> list[str]:
+    """Tab from the top of the page: each focused element shows a ring."""
+    page.evaluate("() => { document.activeElement && document.activeElement.blur(); }")
+    page.mouse.click(1, 1)  # no focus left from the log-in form
+    bad = []
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        style = page.evaluate(FOCUS_STYLE)
+        if style and not style["visible"]:
+            bad.append(f"focus not visible on <{style['tag']}> {style['text']!r}")
+    return bad

@@ -3,14 +3,15 @@ real Content-Security-Policy: no critical and no serious violation (WCAG 2.0/2.1
 A and AA plus axe's best practices), and keyboard focus visible on each page.
 
 axe is injected with ``page.evaluate`` (a DevTools evaluation: the CSP does not
-apply to it, and the page's own headers stay as served). The pages are a table,
-``PAGES``: add a row for a new page.
+apply to it, and the page's own headers stay as served). The pages are a table of
+(role, path, name) rows, ``pages()``: add a row for a new page. Every violation of
+any impact goes to the artifacts (``a11y-<role>.txt``); the test fails on the
+critical and serious ones and on the few moderate rules the issue names.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
@@ -18,19 +19,15 @@ from tests.browser.a11y_world import (  # noqa: F401 (fixtures)
     Page,
     World,
     artifacts_dir,
+    axe_check,
     browser,
+    focus_check,
     new_context,
     world,
 )
 
 pytestmark = pytest.mark.browser
 
-AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
-BLOCKING = ("critical", "serious")
-# Moderate in axe, held to all the same (issue 12 §5): one <main> per page, no skipped
-# heading level, no content outside a landmark, a page heading.
-ALSO_BLOCKING = {"landmark-one-main", "heading-order", "region", "page-has-heading-one"}
 DESK = {"width": 1366, "height": 768}
 KPI_READY = "#grafik-trend .main-svg"
 PORTAL_READY = "#grafik-trend .main-svg"
@@ -89,54 +86,6 @@ def pages(w: World) -> list[Page]:
 
 
 ROLES = [None, "officer", "admin", "mro", "gubernur", "walikota", "validator"]
-
-# The computed style of the focused element: a visible outline or a box-shadow ring.
-FOCUS_STYLE = """() => {
-  const el = document.activeElement;
-  if (!el || el === document.body) return null;
-  const s = getComputedStyle(el);
-  const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
-  const ring = s.boxShadow && s.boxShadow !== 'none';
-  const text = (el.textContent || el.name || el.id || '').trim().slice(0, 40);
-  return {tag: el.tagName.toLowerCase(), text: text, visible: outline || ring};
-}"""
-
-
-def axe_check(page, everything: list[str] | None = None) -> list[str]:
-    """axe over the whole document; one line per critical/serious violating node
-    (and, into ``everything``, one per node of every impact, for the artifacts)."""
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE)
-    result = page.evaluate(
-        "async (tags) => { const r = await axe.run(document, {runOnly: {type: 'tag', values: tags},"
-        " resultTypes: ['violations']});"
-        " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
-        " nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary}))})); }",
-        TAGS,
-    )
-    found = []
-    for v in result:
-        for node in v["nodes"]:
-            summary = " ".join((node["summary"] or "").split())[:220]
-            line = f"{v['impact']} {v['id']} @ {node['target']} — {v['help']}: {summary}"
-            if everything is not None:
-                everything.append(line)
-            if v["impact"] in BLOCKING or v["id"] in ALSO_BLOCKING:
-                found.append(line)
-    return found
-
-
-def focus_check(page, presses: int = 4) -> list[str]:
-    """Tab from the top of the page: each focused element shows a ring."""
-    page.evaluate("() => { document.activeElement && document.activeElement.blur(); }")
-    page.mouse.click(1, 1)  # no focus left from the log-in form
-    bad = []
-    for _ in range(presses):
-        page.keyboard.press("Tab")
-        style = page.evaluate(FOCUS_STYLE)
-        if style and not style["visible"]:
-            bad.append(f"focus not visible on <{style['tag']}> {style['text']!r}")
-    return bad
 
 
 def visit(page, base: str, target: Page, check: Callable[[object], list[str]]) -> list[str]:

@@ -5,7 +5,8 @@ the README's pictures are copied there too: the wall, the workstation, the
 governor's phone briefing and a page with a map.
 
 Each screen is also checked as a person would see it: the page answers, draws
-without a script error, and on the phone nothing is wider than the screen. The
+without a script error, has no serious accessibility violation at that size
+(axe, as in test_a11y.py), and on the phone nothing is wider than the screen. The
 stops are a table, ``TOUR``: add a row for a new page or screen.
 """
 
@@ -21,6 +22,7 @@ import pytest
 from tests.browser.a11y_world import (  # noqa: F401 (fixtures)
     World,
     artifacts_dir,
+    axe_check,
     browser,
     new_context,
     world,
@@ -94,6 +96,7 @@ def test_each_role_lands_on_a_page_that_fits_its_screens(
     readme = os.environ.get("PANTAU_README_SHOTS")
     context, page = new_context(browser, world, role, DESK)
     wide: dict[str, list[str]] = {}
+    violations: dict[str, list[str]] = {}
     try:
         for stop in (s for s in TOUR if s.role == role):
             page.set_viewport_size(SCREENS[stop.screen])
@@ -109,6 +112,9 @@ def test_each_role_lands_on_a_page_that_fits_its_screens(
             assert png.stat().st_size > 10_000  # a drawn screen, not a blank one
             if stop.screen == "phone" and too_wide(page):
                 wide[path] = too_wide(page)
+            found = axe_check(page)  # at this screen's size (phones show other things)
+            if found:
+                violations[f"{path} @ {stop.screen}"] = found
             if readme and stop.readme:
                 Path(readme).mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(png, Path(readme) / stop.readme)
@@ -116,3 +122,4 @@ def test_each_role_lands_on_a_page_that_fits_its_screens(
     finally:
         context.close()
     assert wide == {}, f"{role or 'visitor'} at a phone's width scrolls sideways: {wide}"
+    assert violations == {}, f"accessibility problems as {role or 'visitor'}: {violations}"
