@@ -71,7 +71,7 @@ done
 # --- axe-core: for the TESTS only (tests/browser/test_a11y.py) -------------
 # Never served by the app: it goes to tests/browser/vendor/, and the browser
 # tests inject it with Playwright's page.evaluate (under the app's real CSP).
-VENDOR="$ROOT/tests/browser/vendor"
-fetch axe-core "$AXE_VERSION" axe-core
-cp "$WORK/axe-core/package/axe.min.js" "$VENDOR/axe-core/"
+# (VENDOR is set for this one call only: blocks after this one are unaffected.)
+VENDOR="$ROOT/tests/browser/vendor" fetch axe-core "$AXE_VERSION" axe-core
+cp "$WORK/axe-core/package/axe.min.js" "$ROOT/tests/browser/vendor/axe-core/"
 # --- end axe-core -----------------------------------------------------------
