@@ -80,7 +80,8 @@ def too_wide(page) -> list[str]:
           const w = document.documentElement.clientWidth;
           if (document.documentElement.scrollWidth <= w + 1) return [];
           return Array.from(document.querySelectorAll('body *'))
-            .filter(el => el.getBoundingClientRect().right > w + 1 && el.offsetParent !== null)
+            .filter(el => el.getBoundingClientRect().right > w + 1 && el.offsetParent !== null
+                    && !el.closest('.leaflet-container'))  // a map clips its own panes
             .slice(0, 5).map(el => el.tagName.toLowerCase() + '.' + (el.className || ''));
         }"""
     )
