@@ -36,6 +36,7 @@ PHONE = {"width": 390, "height": 844}
 SCREENS = {"wall": WALL, "desk": DESK, "phone": PHONE}
 BOARD_READY = "#board[aria-busy=false]"
 CHARTS_READY = "#grafik-trend .main-svg"
+MAP = "[data-map]"  # a Leaflet map (static/maps.js), once drawn: its shapes are paths
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class Stop:
     screen: str  # a key of SCREENS
     ready: str = "main h1"  # what shows the page is drawn
     readme: str | None = None  # also copied to $PANTAU_README_SHOTS under this name
+    show: str | None = None  # scrolled into the middle of the screen first, when present
 
 
 # Each role's landing page (views/auth.py) on the screens its users have: the wall
@@ -54,7 +56,7 @@ TOUR: list[Stop] = [
     Stop(None, "/wall/{wall}", "wall", BOARD_READY, readme="wall.png"),
     Stop(None, "/portal/", "desk", CHARTS_READY),
     Stop(None, "/portal/", "phone", CHARTS_READY),
-    Stop(None, "/t/{tracking}", "desk", readme="map.png"),  # the citizen's map (§2)
+    Stop(None, "/t/{tracking}", "desk", readme="map.png", show=MAP),  # the citizen's map (§2)
     Stop(None, "/t/{tracking}", "phone"),
     Stop("mro", "/board", "wall", BOARD_READY),
     Stop("mro", "/board/workstation", "desk", BOARD_READY, readme="workstation.png"),
@@ -106,6 +108,13 @@ def test_each_role_lands_on_a_page_that_fits_its_screens(
             assert response is not None and response.status == 200, (role, path)
             page.locator(stop.ready).first.wait_for(timeout=10_000)
             page.evaluate("document.fonts.ready")
+            if stop.show and page.locator(stop.show).count():
+                page.locator(stop.show).first.scroll_into_view_if_needed()
+                page.evaluate(
+                    "sel => document.querySelector(sel).scrollIntoView({block: 'center'})",
+                    stop.show,
+                )
+                page.locator(f"{stop.show} .leaflet-overlay-pane path").first.wait_for()
             where = "-".join(p for p in stop.path.split("/") if p and "{" not in p)
             name = f"{role or 'visitor'}-{where or 'home'}-{stop.screen}"
             png = artifacts_dir() / f"tour-{name}.png"
