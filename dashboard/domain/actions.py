@@ -72,6 +72,7 @@ class RequestFieldCheck:
 class Verify:
     note: str = ""
     field_verified: bool = False
+    justification: str = ""  # verified although the reporter rated it "not fixed"
 
 
 @dataclass(frozen=True)

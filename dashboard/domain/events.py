@@ -156,9 +156,11 @@ class ValidationDecision(TicketEvent):
 class TicketVerified(ValidationDecision):
     kind: ClassVar[str] = "verified"
     field_verified: bool = False
+    justification: str = ""  # why, although the reporter rated it "not fixed"
 
     def data(self) -> dict[str, Any]:
-        return {"field_verified": self.field_verified, **self.decision_data()}
+        extra = {"justification": self.justification} if self.justification else {}
+        return {"field_verified": self.field_verified, **extra, **self.decision_data()}
 
 
 @dataclass(frozen=True, kw_only=True)

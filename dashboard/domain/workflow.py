@@ -302,6 +302,7 @@ def _verify(state: TicketState, action: Verify, base: dict[str, Any]) -> ev.Tick
         to_status=S.VERIFIED,
         note=action.note.strip(),
         field_verified=action.field_verified,
+        justification=action.justification,
         validation_due_at=state.validation_due_at,
         validation_kota_id=state.validation_kota_id,
     )

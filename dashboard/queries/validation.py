@@ -54,6 +54,18 @@ def reviewable(actor: Actor, ticket_id: int) -> int | None:
     )
 
 
+def rated_not_fixed(ticket_id: int) -> bool:
+    """Whether the reporter's latest rating of the current completion says "not fixed"."""
+    fixed = db.session.scalar(
+        select(Rating.fixed)
+        .join(Ticket, Ticket.id == Rating.ticket_id)
+        .where(Rating.ticket_id == ticket_id, Rating.completion_at == Ticket.completed_at)
+        .order_by(Rating.at.desc(), Rating.id.desc())
+        .limit(1)
+    )
+    return fixed is False
+
+
 @dataclass(frozen=True)
 class ReviewTicket:
     id: int
@@ -172,6 +184,17 @@ class Review:
     repeat_of: tuple[int, str] | None  # this ticket repeats an earlier one: (id, tracking)
     next_id: int | None  # the next ticket waiting for this validator's body
     repeat_visible: frozenset[int]  # repeat reports this reader may open
+
+    @property
+    def current_rating(self) -> RatingView | None:
+        """The reporter's latest rating of the completion under review, if any."""
+        return next((g for g in self.ratings if g.current), None)
+
+    @property
+    def needs_justification(self) -> bool:
+        """Verifying now goes against the reporter's "not fixed" (``rated_not_fixed``)."""
+        rating = self.current_rating
+        return rating is not None and not rating.fixed
 
 
 def validator_body_name(handling_kota_id: int | None) -> str:

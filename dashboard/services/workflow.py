@@ -381,11 +381,12 @@ def verify(
     now: datetime,
     publish: Publish,
     expected_version: int | None = None,
+    justification: str = "",
 ) -> ev.TicketEvent:
     """A validator accepts the completion: the ticket is closed (Selesai)."""
     return act(
         ticket_id,
-        wf.Verify(note=note, field_verified=field_verified),
+        wf.Verify(note=note, field_verified=field_verified, justification=justification),
         actor=actor,
         now=now,
         publish=publish,
