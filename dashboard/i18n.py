@@ -1,9 +1,10 @@
 """Languages of the public pages: Indonesian (the source strings) and English.
 
-On the portal the locale comes from ``?lang=id|en`` (remembered in a cookie for
-a year), else from that cookie, else the default (Indonesian). Every other page
-is written in Indonesian only, so it stays Indonesian whatever the cookie says
-(its navigation and ``<html lang>`` included).
+On the portal and the citizen's pages (``/t/`` tracking, ``/r/`` rating) the
+locale comes from ``?lang=id|en`` (remembered in a cookie for a year), else
+from that cookie, else the default (Indonesian). Every other page is written in
+Indonesian only, so it stays Indonesian whatever the cookie says (its navigation
+and ``<html lang>`` included).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ LANGUAGES: dict[str, str] = {"id": "Bahasa Indonesia", "en": "English"}
 COOKIE = "pantau_lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 # Blueprints whose pages are translated (the others are Indonesian only).
-TRANSLATED_BLUEPRINTS = frozenset({"portal"})
+# The citizen's own pages (tracking /t/, rating /r/) follow the portal's choice.
+TRANSLATED_BLUEPRINTS = frozenset({"portal", "public"})
 
 
 def _asked() -> str | None:

@@ -44,6 +44,7 @@ class SetEws:
 class Complete:
     note: str
     photo_count: int
+    public_note: str = ""  # for the citizen's tracking page (shown redacted)
 
 
 @dataclass(frozen=True)

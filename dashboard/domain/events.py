@@ -103,9 +103,15 @@ class TicketCompleted(TicketEvent):
     kind: ClassVar[str] = "completed"
     first_completion: bool
     photo_ids: tuple[int, ...] = ()
+    public_note: str = ""  # what the unit tells the citizen (the tracking page, redacted)
 
     def data(self) -> dict[str, Any]:
-        return {"first_completion": self.first_completion, "photo_ids": list(self.photo_ids)}
+        extra = {"public_note": self.public_note} if self.public_note else {}
+        return {
+            "first_completion": self.first_completion,
+            "photo_ids": list(self.photo_ids),
+            **extra,
+        }
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -246,6 +246,7 @@ def _complete(state: TicketState, action: Complete, base: dict[str, Any]) -> ev.
         to_status=S.AWAITING_VALIDATION,
         note=note,
         first_completion=not state.completed_once,
+        public_note=" ".join(action.public_note.split())[:1000],
     )
 
 

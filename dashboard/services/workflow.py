@@ -338,11 +338,13 @@ def complete(
     now: datetime,
     publish: Publish,
     expected_version: int | None = None,
+    public_note: str = "",
 ) -> ev.TicketEvent:
-    """The lead unit completes the ticket with photo evidence."""
+    """The lead unit completes the ticket with photo evidence (and, optionally, a
+    note for the citizen's tracking page)."""
     return act(
         ticket_id,
-        wf.Complete(note=note, photo_count=len(photos)),
+        wf.Complete(note=note, photo_count=len(photos), public_note=public_note),
         actor=actor,
         now=now,
         publish=publish,
