@@ -19,6 +19,7 @@ from ..domain.kpis import Grade
 from ..domain.workflow import Actor, Status
 from ..extensions import db
 from ..models import (
+    Channel,
     Photo,
     Rating,
     Ticket,
@@ -258,13 +259,14 @@ def _history(ticket_id: int) -> list[HistoryEntry]:
         ).all()
         names = unit_names({u for _, u in users if u is not None})
         actor_units = {uid: names[u] for uid, u in users if u in names}
+    channels = _channel_labels(rows)
     return [
         HistoryEntry(
             id=r.id,
             at=r.at,
             kind=r.kind,
             actor_kind=r.actor_kind,
-            actor_label=r.actor_label,
+            actor_label=channels.get(r.actor_label, r.actor_label),
             actor_unit=actor_units.get(r.actor_user_id) if r.actor_user_id else None,
             from_status=r.from_status,
             to_status=r.to_status,
@@ -273,6 +275,19 @@ def _history(ticket_id: int) -> list[HistoryEntry]:
         )
         for r in rows
     ]
+
+
+def _channel_labels(rows: list[TicketEventRow]) -> dict[str, str]:
+    """A channel actor is stored as "Kanal <code>": shown with the channel's name."""
+    codes = {
+        r.actor_label.removeprefix("Kanal ")
+        for r in rows
+        if r.actor_kind == "channel" and r.actor_label.startswith("Kanal ")
+    }
+    if not codes:
+        return {}
+    named = db.session.execute(select(Channel.code, Channel.name).where(Channel.code.in_(codes)))
+    return {f"Kanal {code}": f"Kanal {name}" for code, name in named}
 
 
 def review(ticket_id: int, *, now: datetime, reader: Actor) -> Review | None:
