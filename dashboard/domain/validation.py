@@ -229,6 +229,16 @@ def check(decision: Decision, *, rated_not_fixed: bool = False) -> Checked:
             return Checked(_required(note, "note", "tuliskan apa yang perlu diperiksa di lapangan"))
 
 
+def justification_problem(justification: str, *, rated_not_fixed: bool) -> str | None:
+    """What is wrong with a verification's justification (on one line already), or None:
+    required against a "not fixed" rating, and short. Every path to verify asks this."""
+    if rated_not_fixed and not justification:
+        return JUSTIFICATION_NEEDED
+    if len(justification) > JUSTIFICATION_MAX:
+        return JUSTIFICATION_TOO_LONG
+    return None
+
+
 def one_line(text: str) -> str:
     """``text`` on one line: every run of whitespace (newlines too) as one space."""
     return " ".join(text.split())
@@ -248,10 +258,8 @@ def _verification(v: Verification, rated_not_fixed: bool) -> Checked:
     if v.field_done and not field_visit_complete(v.field_note, v.field_photos):
         errors["field"] = FIELD_VISIT_NEEDS
     justification = one_line(v.justification)
-    if rated_not_fixed and not justification:
-        errors["justification"] = JUSTIFICATION_NEEDED
-    elif len(justification) > JUSTIFICATION_MAX:
-        errors["justification"] = JUSTIFICATION_TOO_LONG
+    if problem := justification_problem(justification, rated_not_fixed=rated_not_fixed):
+        errors["justification"] = problem
     if errors:
         raise InvalidDecision(errors)
     lines = ["Verifikasi administratif:"] + [f"✓ {label}" for _, label in CHECKLIST]

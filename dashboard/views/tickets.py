@@ -195,6 +195,7 @@ def act(ticket_id: int, action: str) -> Any:
                 ticket_id,
                 note=_form_text("note"),
                 field_verified=request.form.get("field_verified") == "on",
+                justification=_form_text("justification"),
                 **common,
             )
         case "reopen":

@@ -100,3 +100,25 @@ def test_verify_with_a_justification_keeps_it_in_the_history(sqlite_app: Flask) 
     history = page.split('id="history-title"', 1)[1].split("</section>", 1)[0]
     assert "timeline__note--justification" in history
     assert "Foto sesudah menunjukkan lubang sudah ditambal rata." in history
+
+
+def test_the_ticket_pages_verify_follows_the_same_rule(sqlite_app: Flask) -> None:
+    tid = completed(sqlite_app)
+    rated_low(sqlite_app, tid)
+    before = snapshot(sqlite_app, tid)
+    client = client_as(sqlite_app, "validator_tim")
+
+    refused = client.post(
+        f"/tickets/{tid}/verify", data={"version": before.version, "note": "ok"}, headers=HTMX
+    )
+    assert refused.status_code == 422
+    assert rules.JUSTIFICATION_NEEDED in refused.get_data(as_text=True)
+    assert snapshot(sqlite_app, tid) == before
+
+    done = client.post(
+        f"/tickets/{tid}/verify",
+        data={"version": before.version, "justification": "Foto bukti jelas."},
+        headers=HTMX,
+    )
+    assert done.status_code == 200
+    assert _verified_rows(sqlite_app, tid)[0].data["justification"] == "Foto bukti jelas."
