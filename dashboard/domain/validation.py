@@ -199,7 +199,8 @@ JUSTIFICATION_TOO_LONG = f"{JUSTIFICATION_LABEL}: paling banyak {JUSTIFICATION_M
 @dataclass(frozen=True)
 class Checked:
     """A valid decision's words: the history row's note, and for a verification
-    against a "not fixed" rating its one-line justification (else "")."""
+    against a "not fixed" rating its one-line justification (else ""), which the
+    history row keeps in its data (``justification``) and the timelines show."""
 
     note: str
     justification: str = ""
@@ -263,8 +264,6 @@ def _verification(v: Verification, rated_not_fixed: bool) -> Checked:
     if errors:
         raise InvalidDecision(errors)
     lines = ["Verifikasi administratif:"] + [f"✓ {label}" for _, label in CHECKLIST]
-    if justification:
-        lines.append(f"{JUSTIFICATION_LABEL}: {justification}")
     if v.note.strip():
         lines.append(v.note.strip())
     if v.field_done:
