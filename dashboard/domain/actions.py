@@ -44,6 +44,7 @@ class SetEws:
 class Complete:
     note: str
     photo_count: int
+    public_note: str = ""  # for the citizen's tracking page (shown redacted)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class RequestFieldCheck:
 class Verify:
     note: str = ""
     field_verified: bool = False
+    justification: str = ""  # verified although the reporter rated it "not fixed"
 
 
 @dataclass(frozen=True)

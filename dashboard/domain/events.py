@@ -103,9 +103,15 @@ class TicketCompleted(TicketEvent):
     kind: ClassVar[str] = "completed"
     first_completion: bool
     photo_ids: tuple[int, ...] = ()
+    public_note: str = ""  # what the unit tells the citizen (the tracking page, redacted)
 
     def data(self) -> dict[str, Any]:
-        return {"first_completion": self.first_completion, "photo_ids": list(self.photo_ids)}
+        extra = {"public_note": self.public_note} if self.public_note else {}
+        return {
+            "first_completion": self.first_completion,
+            "photo_ids": list(self.photo_ids),
+            **extra,
+        }
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -156,9 +162,11 @@ class ValidationDecision(TicketEvent):
 class TicketVerified(ValidationDecision):
     kind: ClassVar[str] = "verified"
     field_verified: bool = False
+    justification: str = ""  # why, although the reporter rated it "not fixed"
 
     def data(self) -> dict[str, Any]:
-        return {"field_verified": self.field_verified, **self.decision_data()}
+        extra = {"justification": self.justification} if self.justification else {}
+        return {"field_verified": self.field_verified, **extra, **self.decision_data()}
 
 
 @dataclass(frozen=True, kw_only=True)

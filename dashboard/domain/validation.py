@@ -165,6 +165,8 @@ class Verification:
     field_done: bool = False
     field_note: str = ""
     field_photos: tuple[bytes, ...] = ()
+    # Why the completion is accepted although the reporter rated it "not fixed".
+    justification: str = ""
 
 
 @dataclass(frozen=True)
@@ -184,6 +186,24 @@ class FieldCheckRequest:
 Decision = Verification | Reopening | FieldCheckRequest
 
 FIELD_VISIT_NEEDS = "verifikasi lapangan perlu foto dan catatan hasil kunjungan"
+# Verifying against the reporter's "belum selesai" needs a reason, on one line.
+JUSTIFICATION_LABEL = "Alasan memverifikasi meski pelapor menyatakan belum selesai"
+JUSTIFICATION_NEEDED = (
+    f"{JUSTIFICATION_LABEL} wajib diisi: pelapor menilai masalahnya belum selesai, "
+    "tulis satu kalimat mengapa penyelesaian tetap diterima"
+)
+JUSTIFICATION_MAX = 300
+JUSTIFICATION_TOO_LONG = f"{JUSTIFICATION_LABEL}: paling banyak {JUSTIFICATION_MAX} karakter"
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A valid decision's words: the history row's note, and for a verification
+    against a "not fixed" rating its one-line justification (else ""), which the
+    history row keeps in its data (``justification``) and the timelines show."""
+
+    note: str
+    justification: str = ""
 
 
 def field_visit_complete(note: str, photos: Sequence[bytes]) -> bool:
@@ -191,16 +211,38 @@ def field_visit_complete(note: str, photos: Sequence[bytes]) -> bool:
     return bool(photos) and bool(note.strip())
 
 
-def note_of(decision: Decision) -> str:
+def note_of(decision: Decision, *, rated_not_fixed: bool = False) -> str:
     """The text a valid decision writes into history (a reopen's reason, a request's
     note, a verification's checklist and notes); raises InvalidDecision otherwise."""
+    return check(decision, rated_not_fixed=rated_not_fixed).note
+
+
+def check(decision: Decision, *, rated_not_fixed: bool = False) -> Checked:
+    """A decision checked against its rules. ``rated_not_fixed``: the reporter's latest
+    rating of the completion under review says the problem is not fixed, so verifying
+    needs a one-line justification. Raises InvalidDecision naming each missing part."""
     match decision:
         case Verification():
-            return _verification_note(decision)
+            return _verification(decision, rated_not_fixed)
         case Reopening(reason=reason):
-            return _required(reason, "reason", "alasan membuka kembali wajib diisi")
+            return Checked(_required(reason, "reason", "alasan membuka kembali wajib diisi"))
         case FieldCheckRequest(note=note):
-            return _required(note, "note", "tuliskan apa yang perlu diperiksa di lapangan")
+            return Checked(_required(note, "note", "tuliskan apa yang perlu diperiksa di lapangan"))
+
+
+def justification_problem(justification: str, *, rated_not_fixed: bool) -> str | None:
+    """What is wrong with a verification's justification (on one line already), or None:
+    required against a "not fixed" rating, and short. Every path to verify asks this."""
+    if rated_not_fixed and not justification:
+        return JUSTIFICATION_NEEDED
+    if len(justification) > JUSTIFICATION_MAX:
+        return JUSTIFICATION_TOO_LONG
+    return None
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: every run of whitespace (newlines too) as one space."""
+    return " ".join(text.split())
 
 
 def _required(text: str, name: str, message: str) -> str:
@@ -209,13 +251,16 @@ def _required(text: str, name: str, message: str) -> str:
     return text.strip()
 
 
-def _verification_note(v: Verification) -> str:
+def _verification(v: Verification, rated_not_fixed: bool) -> Checked:
     errors: dict[str, str] = {}
     missing = [label for name, label in CHECKLIST if name not in v.checked]
     if missing:
         errors["checklist"] = "centang semua butir verifikasi administratif: " + "; ".join(missing)
     if v.field_done and not field_visit_complete(v.field_note, v.field_photos):
         errors["field"] = FIELD_VISIT_NEEDS
+    justification = one_line(v.justification)
+    if problem := justification_problem(justification, rated_not_fixed=rated_not_fixed):
+        errors["justification"] = problem
     if errors:
         raise InvalidDecision(errors)
     lines = ["Verifikasi administratif:"] + [f"✓ {label}" for _, label in CHECKLIST]
@@ -223,4 +268,4 @@ def _verification_note(v: Verification) -> str:
         lines.append(v.note.strip())
     if v.field_done:
         lines.append(f"Verifikasi lapangan: {v.field_note.strip()}")
-    return "\n".join(lines)
+    return Checked("\n".join(lines), justification)

@@ -246,6 +246,7 @@ def _complete(state: TicketState, action: Complete, base: dict[str, Any]) -> ev.
         to_status=S.AWAITING_VALIDATION,
         note=note,
         first_completion=not state.completed_once,
+        public_note=" ".join(action.public_note.split())[:1000],
     )
 
 
@@ -302,6 +303,7 @@ def _verify(state: TicketState, action: Verify, base: dict[str, Any]) -> ev.Tick
         to_status=S.VERIFIED,
         note=action.note.strip(),
         field_verified=action.field_verified,
+        justification=action.justification,
         validation_due_at=state.validation_due_at,
         validation_kota_id=state.validation_kota_id,
     )

@@ -171,7 +171,7 @@ def by_tracking(tracking: str) -> Ticket | None:
     return db.session.scalar(select(Ticket).where(Ticket.tracking == tracking))
 
 
-def public_view(ticket: Ticket, *, base_url: str) -> dict[str, Any]:
+def public_view(ticket: Ticket, *, base_url: str, lang: str = "id") -> dict[str, Any]:
     """What anyone may know about a ticket: no reporter data, ever."""
     shows_description = Confidentiality(ticket.confidentiality).description_public
     evidence = [p.id for p in photos(ticket.id) if p.purpose == "evidence"]
@@ -199,7 +199,7 @@ def public_view(ticket: Ticket, *, base_url: str) -> dict[str, Any]:
         "completed_at": ticket.completed_at.isoformat() if ticket.completed_at else None,
         "ews_at": ticket.ews_at.isoformat() if ticket.ews_at else None,
         "evidence_photos": [f"{base_url}/p/{pid}" for pid in evidence],
-        "timeline": public_timeline(ticket.id),
+        "timeline": public_timeline(ticket.id, lang),
     }
 
 

@@ -19,6 +19,7 @@ from ..domain.kpis import Grade
 from ..domain.workflow import Actor, Status
 from ..extensions import db
 from ..models import (
+    Channel,
     Photo,
     Rating,
     Ticket,
@@ -52,6 +53,18 @@ def reviewable(actor: Actor, ticket_id: int) -> int | None:
             Ticket.first_completed_at.is_not(None),
         )
     )
+
+
+def rated_not_fixed(ticket_id: int) -> bool:
+    """Whether the reporter's latest rating of the current completion says "not fixed"."""
+    fixed = db.session.scalar(
+        select(Rating.fixed)
+        .join(Ticket, Ticket.id == Rating.ticket_id)
+        .where(Rating.ticket_id == ticket_id, Rating.completion_at == Ticket.completed_at)
+        .order_by(Rating.at.desc(), Rating.id.desc())
+        .limit(1)
+    )
+    return fixed is False
 
 
 @dataclass(frozen=True)
@@ -173,6 +186,17 @@ class Review:
     next_id: int | None  # the next ticket waiting for this validator's body
     repeat_visible: frozenset[int]  # repeat reports this reader may open
 
+    @property
+    def current_rating(self) -> RatingView | None:
+        """The reporter's latest rating of the completion under review, if any."""
+        return next((g for g in self.ratings if g.current), None)
+
+    @property
+    def needs_justification(self) -> bool:
+        """Verifying now goes against the reporter's "not fixed" (``rated_not_fixed``)."""
+        rating = self.current_rating
+        return rating is not None and not rating.fixed
+
 
 def validator_body_name(handling_kota_id: int | None) -> str:
     """Who validates: Biro Pemerintahan, or the kota's Bagian Pemerintahan."""
@@ -235,13 +259,14 @@ def _history(ticket_id: int) -> list[HistoryEntry]:
         ).all()
         names = unit_names({u for _, u in users if u is not None})
         actor_units = {uid: names[u] for uid, u in users if u in names}
+    channels = _channel_labels(rows)
     return [
         HistoryEntry(
             id=r.id,
             at=r.at,
             kind=r.kind,
             actor_kind=r.actor_kind,
-            actor_label=r.actor_label,
+            actor_label=channels.get(r.actor_label, r.actor_label),
             actor_unit=actor_units.get(r.actor_user_id) if r.actor_user_id else None,
             from_status=r.from_status,
             to_status=r.to_status,
@@ -250,6 +275,19 @@ def _history(ticket_id: int) -> list[HistoryEntry]:
         )
         for r in rows
     ]
+
+
+def _channel_labels(rows: list[TicketEventRow]) -> dict[str, str]:
+    """A channel actor is stored as "Kanal <code>": shown with the channel's name."""
+    codes = {
+        r.actor_label.removeprefix("Kanal ")
+        for r in rows
+        if r.actor_kind == "channel" and r.actor_label.startswith("Kanal ")
+    }
+    if not codes:
+        return {}
+    named = db.session.execute(select(Channel.code, Channel.name).where(Channel.code.in_(codes)))
+    return {f"Kanal {code}": f"Kanal {name}" for code, name in named}
 
 
 def review(ticket_id: int, *, now: datetime, reader: Actor) -> Review | None:

@@ -439,6 +439,7 @@ def verify_with_field_check(
     now: datetime,
     publish: Publish,
     expected_version: int | None = None,
+    justification: str = "",
 ) -> ev.TicketEvent:
     """A validator verifies after visiting the site, with the visit's photo and note."""
     if not rules.field_visit_complete(note, photos):
@@ -450,7 +451,7 @@ def verify_with_field_check(
 
     return act(
         ticket_id,
-        wf.Verify(note=note, field_verified=True),
+        wf.Verify(note=note, field_verified=True, justification=justification),
         actor=actor,
         now=now,
         publish=publish,
@@ -473,23 +474,34 @@ def decide(
 ) -> ev.TicketEvent:
     """A validator's decision from the review page: verify, reopen to the unit, or ask
     for a field check. Only on a completion of the validator's body (else NotFound);
-    an incomplete decision is refused (InvalidInput naming what is missing), storing nothing."""
+    an incomplete decision is refused (InvalidInput naming what is missing), storing nothing.
+
+    Verifying against the reporter's "not fixed" (their latest rating of this
+    completion) needs a one-line justification, kept in the history row's data.
+    A rating that arrives after the page was read changes the ticket's version,
+    so the form's ``expected_version`` refuses a decision made without it."""
     if review_reads.reviewable(actor, ticket_id) is None:
         db.session.rollback()
         raise NotFound("Tiket tidak ada dalam antrean validasi Anda.")
+    not_fixed = review_reads.rated_not_fixed(ticket_id)
     try:
-        note = rules.note_of(decision)
+        checked = rules.check(decision, rated_not_fixed=not_fixed)
     except rules.InvalidDecision as exc:
         db.session.rollback()
         raise InvalidInput(exc.errors) from None
+    note, justification = checked.note, checked.justification
     common: dict[str, Any] = dict(
         actor=actor, now=now, publish=publish, expected_version=expected_version
     )
     match decision:
         case rules.Verification(field_done=True, field_photos=photos):
-            return verify_with_field_check(ticket_id, note=note, photos=photos, **common)
+            return verify_with_field_check(
+                ticket_id, note=note, photos=photos, justification=justification, **common
+            )
         case rules.Verification():
-            return workflow.verify(ticket_id, note=note, field_verified=False, **common)
+            return workflow.verify(
+                ticket_id, note=note, field_verified=False, justification=justification, **common
+            )
         case rules.Reopening():
             return workflow.reopen(ticket_id, reason=note, **common)
         case rules.FieldCheckRequest():

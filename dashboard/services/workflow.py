@@ -21,10 +21,12 @@ from .. import disclosure
 from ..database import begin_write
 from ..domain import events as ev
 from ..domain import sla
+from ..domain import validation as validation_rules
 from ..domain import workflow as wf
 from ..domain.workflow import Actor
 from ..extensions import db
 from ..models import Photo, Ticket, TicketEventRow, Unit
+from ..queries import validation as validation_reads
 from ..scope import ticket_scope
 from . import kpi as kpi_rollup
 from . import photos as photo_rules
@@ -338,11 +340,13 @@ def complete(
     now: datetime,
     publish: Publish,
     expected_version: int | None = None,
+    public_note: str = "",
 ) -> ev.TicketEvent:
-    """The lead unit completes the ticket with photo evidence."""
+    """The lead unit completes the ticket with photo evidence (and, optionally, a
+    note for the citizen's tracking page)."""
     return act(
         ticket_id,
-        wf.Complete(note=note, photo_count=len(photos)),
+        wf.Complete(note=note, photo_count=len(photos), public_note=public_note),
         actor=actor,
         now=now,
         publish=publish,
@@ -381,11 +385,18 @@ def verify(
     now: datetime,
     publish: Publish,
     expected_version: int | None = None,
+    justification: str = "",
 ) -> ev.TicketEvent:
-    """A validator accepts the completion: the ticket is closed (Selesai)."""
+    """A validator accepts the completion: the ticket is closed (Selesai). Against the
+    reporter's "not fixed" only with a one-line justification (domain.validation)."""
+    justification = validation_rules.one_line(justification)
+    not_fixed = validation_reads.rated_not_fixed(ticket_id)
+    if problem := validation_rules.justification_problem(justification, rated_not_fixed=not_fixed):
+        db.session.rollback()
+        raise InvalidInput({"justification": problem})
     return act(
         ticket_id,
-        wf.Verify(note=note, field_verified=field_verified),
+        wf.Verify(note=note, field_verified=field_verified, justification=justification),
         actor=actor,
         now=now,
         publish=publish,

@@ -22,7 +22,7 @@ from markupsafe import Markup
 from .. import clock
 from .. import formatting as fmt
 from ..cache import TTLCache
-from ..domain import kpis
+from ..domain import kpis, progress
 from ..domain.inputs import FIRST_DAY, LAST_DAY, InvalidNumber, parse_id
 from ..domain.tracking import parse_tracking
 from ..extensions import limiter
@@ -74,13 +74,8 @@ def display(value: Any, kind: str) -> str:
 
 
 def stage_label(stage: str) -> str:
-    return {
-        "received": _("Diterima"),
-        "handling": _("Ditangani unit"),
-        "validation": _("Diperiksa validator"),
-        "done": _("Selesai"),
-        "rejected": _("Ditolak"),
-    }.get(stage, stage)
+    """The stage's words (domain.progress, shared with the tracking page)."""
+    return progress.stage_label(stage, current_language())
 
 
 def grade_text(figures: kpis.Figures) -> str | None:

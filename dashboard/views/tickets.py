@@ -183,12 +183,19 @@ def act(ticket_id: int, action: str) -> Any:
             )
         case "complete":
             files = [f.read() for f in request.files.getlist("photos") if f and f.filename]
-            svc.complete(ticket_id, note=_form_text("note"), photos=files, **common)
+            svc.complete(
+                ticket_id,
+                note=_form_text("note"),
+                photos=files,
+                public_note=_form_text("public_note"),
+                **common,
+            )
         case "verify":
             svc.verify(
                 ticket_id,
                 note=_form_text("note"),
                 field_verified=request.form.get("field_verified") == "on",
+                justification=_form_text("justification"),
                 **common,
             )
         case "reopen":

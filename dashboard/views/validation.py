@@ -17,7 +17,7 @@ from ..queries import validation as review_reads
 from ..queries import validation_queue as queue_reads
 from ..scope import actor_for_user
 from ..services import validation
-from ..services.errors import NotFound
+from ..services.errors import InvalidInput, NotFound
 from .htmx import is_htmx, render_page_or_partial
 
 bp = Blueprint("validation", __name__, url_prefix="/validation")
@@ -58,12 +58,22 @@ def queue() -> Response:
     )
 
 
-def _review_page(ticket_id: int, actor: wf.Actor, notice: str | None = None) -> Response:
+def _review_page(
+    ticket_id: int,
+    actor: wf.Actor,
+    notice: str | None = None,
+    *,
+    errors: dict[str, str] | None = None,
+    action: str | None = None,
+    status: int = 200,
+) -> Response:
+    """The review page (or its partial); after a refused decision, with its errors
+    beside the fields and what the validator typed kept."""
     now = clock.now()
     data = review_reads.review(ticket_id, now=now, reader=actor)
     if data is None:
         raise NotFound("Tiket tidak ada dalam antrean validasi Anda.")
-    return render_page_or_partial(
+    response = render_page_or_partial(
         "validation/review.html",
         "validation/_review.html",
         r=data,
@@ -72,8 +82,15 @@ def _review_page(ticket_id: int, actor: wf.Actor, notice: str | None = None) -> 
         reasons=rules.REASONS,
         reason_help=rules.REASON_HELP,
         notice=notice,
+        errors=errors or {},
+        action=action,
+        typed=request.form if errors else {},
+        justification_label=rules.JUSTIFICATION_LABEL,
+        justification_max=rules.JUSTIFICATION_MAX,
         now=now,
     )
+    response.status_code = status
+    return response
 
 
 @bp.route("/<int:ticket_id>")
@@ -107,6 +124,7 @@ def _decision(action: str) -> rules.Decision:
                 field_done=field_done,
                 field_note=_text("field_note"),
                 field_photos=tuple(f.read() for f in files if f.filename),
+                justification=_text("justification"),
             )
         case "reopen":
             return rules.Reopening(reason=_text("reason"))
@@ -118,16 +136,20 @@ def _decision(action: str) -> rules.Decision:
 @bp.route("/<int:ticket_id>/<action>", methods=["POST"])
 @login_required
 def act(ticket_id: int, action: str) -> Any:
-    """Verify, reopen, or ask for a field verification; then show the review again."""
+    """Verify, reopen, or ask for a field verification; then show the review again.
+    An incomplete decision stores nothing: the page again, 422, each error at its field."""
     actor = _actor()
-    validation.decide(
-        ticket_id,
-        _decision(action),
-        actor=actor,
-        now=clock.now(),
-        publish=publish,
-        expected_version=_version(),
-    )
+    try:
+        validation.decide(
+            ticket_id,
+            _decision(action),
+            actor=actor,
+            now=clock.now(),
+            publish=publish,
+            expected_version=_version(),
+        )
+    except InvalidInput as exc:
+        return _review_page(ticket_id, actor, errors=exc.errors, action=action, status=422)
     if is_htmx():
         return _review_page(ticket_id, actor, notice=DONE[action])
     flash(DONE[action], "success")

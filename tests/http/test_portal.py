@@ -573,7 +573,8 @@ def test_pages_outside_the_portal_stay_indonesian_with_the_english_cookie(
     portal = ok(client, "/portal/laporan")
 
     assert '<html lang="id">' in staff and ">Tiket</a>" in staff
-    assert '<html lang="id">' in public
+    # The citizen's tracking page follows the portal's switch (issue 12 §5).
+    assert '<html lang="en">' in public
     assert '<html lang="en">' in portal and ">Public portal</a>" in portal
 
 

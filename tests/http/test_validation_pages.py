@@ -442,8 +442,10 @@ def test_a_verify_without_every_checklist_box_is_refused_and_nothing_is_stored(
     )
 
     assert response.status_code == 422
-    assert response.headers["HX-Retarget"] == "#alerts"
-    assert "Catatan penyelesaian menjelaskan pekerjaan" in response.get_data(as_text=True)
+    # The review again, the error at the checklist (the form stays where it was typed).
+    body = response.get_data(as_text=True)
+    assert 'id="decision-errors"' in body and 'id="checklist-error"' in body
+    assert "Catatan penyelesaian menjelaskan pekerjaan" in body
     assert snapshot(sqlite_app, tid) == before
 
 

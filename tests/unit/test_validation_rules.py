@@ -217,3 +217,45 @@ def test_no_decisions_give_no_rate_and_no_grade() -> None:
 def test_a_channel_or_the_system_may_not_validate() -> None:
     assert not rules.may_validate(Actor.channel("jaki"))
     assert not rules.may_validate(Actor.system())
+
+
+# --- verifying against the reporter's "not fixed" -------------------------------------
+
+
+def test_verifying_against_not_fixed_needs_a_justification_naming_the_field() -> None:
+    for blank in ("", "   \n  "):
+        with pytest.raises(rules.InvalidDecision) as refused_:
+            rules.check(
+                rules.Verification(checked=ALL_BOXES, justification=blank), rated_not_fixed=True
+            )
+        assert refused_.value.errors == {"justification": rules.JUSTIFICATION_NEEDED}
+    assert rules.JUSTIFICATION_NEEDED.startswith(rules.JUSTIFICATION_LABEL)
+    assert "wajib diisi" in rules.JUSTIFICATION_NEEDED
+
+
+def test_a_justification_is_kept_on_one_line_beside_the_note() -> None:
+    checked = rules.check(
+        rules.Verification(checked=ALL_BOXES, justification="  Foto jelas:\n lubang   ditambal. "),
+        rated_not_fixed=True,
+    )
+    assert checked.justification == "Foto jelas: lubang ditambal."
+    assert "Foto jelas" not in checked.note  # the history row's data carries it
+
+
+def test_without_a_not_fixed_rating_no_justification_is_needed() -> None:
+    checked = rules.check(rules.Verification(checked=ALL_BOXES))
+    assert checked.justification == "" and rules.JUSTIFICATION_LABEL not in checked.note
+
+
+def test_a_justification_longer_than_one_line_allows_is_refused() -> None:
+    with pytest.raises(rules.InvalidDecision) as refused_:
+        rules.check(
+            rules.Verification(checked=ALL_BOXES, justification="x" * 301), rated_not_fixed=True
+        )
+    assert refused_.value.errors == {"justification": rules.JUSTIFICATION_TOO_LONG}
+
+
+def test_every_missing_part_is_named_together() -> None:
+    with pytest.raises(rules.InvalidDecision) as refused_:
+        rules.check(rules.Verification(checked=frozenset()), rated_not_fixed=True)
+    assert set(refused_.value.errors) == {"checklist", "justification"}
