@@ -35,9 +35,7 @@ class Story:
     old: int  # arrived the evening before: not an arrival of shift 1
 
 
-@pytest.fixture
-def story(sqlite_app: Flask) -> Story:
-    app = sqlite_app
+def _story(app: Flask) -> Story:
     make_town(app)
     with app.app_context():
         accounts.create_user(
@@ -77,6 +75,11 @@ def story(sqlite_app: Flask) -> Story:
         )
         assert response.status_code == 302
     return Story(app, late, quiet, old)
+
+
+@pytest.fixture
+def story(sqlite_app: Flask) -> Story:
+    return _story(sqlite_app)
 
 
 @pytest.fixture(autouse=True)
@@ -119,6 +122,16 @@ def test_the_report_shows_the_warning_and_that_the_unit_acted_after_it(story: St
     assert tracking_of(story.app, story.late) in html
     assert "Ditindaklanjuti unit: <strong>1</strong>" in html
     assert "Mulai dikerjakan" in html and "15:05" in html
+
+
+def test_the_report_reads_the_same_on_each_engine(app: Flask) -> None:
+    """The JSON note kind, the windows and the owed rule on SQLite and PostgreSQL."""
+    story = _story(app)
+    html = _page(story.app, "mro_b")
+    assert "2 laporan" in _section(html, "h-masuk")
+    assert "Respons terlambat: <strong>2</strong>" in _section(html, "h-terlambat")
+    assert "Ditindaklanjuti unit: <strong>1</strong>" in _section(html, "h-teguran")
+    assert "Lewat batas respons: <strong>2</strong>" in _section(html, "h-terutang")
 
 
 def test_a_warning_nobody_answered_shows_no_action(story: Story) -> None:
