@@ -114,7 +114,7 @@ class Report:
     acks: list[AckLine] = field(default_factory=list)
 
 
-def _ticket_columns(stmt: Select[Any]) -> Select[Any]:
+def _ticket_columns(stmt: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
     return (
         stmt.add_columns(
             Ticket.id,

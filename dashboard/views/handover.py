@@ -91,7 +91,7 @@ def _refused(exc: Refused) -> Any:
 
 
 def _starts() -> tuple[time, ...]:
-    return current_app.extensions["pantau_shifts"]  # type: ignore[no-any-return]
+    return current_app.extensions["pantau_shifts"]
 
 
 def _role() -> Role:
