@@ -15,8 +15,9 @@ The handover rules (services/handover.py applies them):
 
 - notes are written by an MRO or an admin on a shift that has started, until the
   handover is acknowledged; an acknowledged handover is sealed;
-- the acknowledgement is made by an MRO or an admin who wrote no note on that
-  shift (the outgoing MRO cannot accept their own handover), from
+- the acknowledgement is made by an MRO or an admin who was not on duty in that
+  shift: wrote no note on it and took no action on a ticket during it (the
+  outgoing MRO cannot accept their own handover), from
   ``ACK_OPENS_BEFORE_END`` before the shift ends onwards; acknowledging again
   changes nothing; several incoming MROs may each acknowledge once.
 """

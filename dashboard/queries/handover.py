@@ -337,6 +337,24 @@ def _owed(report: Report, where: ColumnElement[bool], now: datetime) -> None:
     report.owed = [line for _key, line in owing[:LIST_LIMIT]]
 
 
+def worked_in(shift: Shift, user_id: int | None) -> bool:
+    """Was this person on duty in the shift: a handover note, or any action on a ticket?"""
+    if user_id is None:
+        return False
+    noted = select(HandoverNote.id).where(
+        HandoverNote.shift_start == shift.start, HandoverNote.author_user_id == user_id
+    )
+    acted = select(TicketEventRow.id).where(
+        TicketEventRow.at >= shift.start,
+        TicketEventRow.at < shift.end,
+        TicketEventRow.actor_user_id == user_id,
+    )
+    return (
+        db.session.scalar(noted.limit(1)) is not None
+        or db.session.scalar(acted.limit(1)) is not None
+    )
+
+
 def notes_and_acks(shift_start: datetime) -> tuple[list[NoteLine], list[AckLine]]:
     """The notes left on a shift (oldest first) and who accepted its handover."""
     notes = db.session.execute(

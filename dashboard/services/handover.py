@@ -2,7 +2,8 @@
 
 The rules are written in ``domain/handover.py``'s docstring: MRO and admins
 write; notes only on a shift that has started and is not yet accepted; the
-acceptance not by someone who left a note on that shift, not earlier than
+acceptance not by someone on duty in that shift (a note, or an action on a
+ticket during it), not earlier than
 half an hour before the shift ends, once per person (again: nothing changes).
 """
 
@@ -19,6 +20,7 @@ from ..domain.handover import Shift
 from ..domain.workflow import Actor, NotPermitted, Role
 from ..extensions import db
 from ..models import HandoverAck, HandoverNote
+from ..queries import handover as reads
 from .errors import Conflict, InvalidInput
 
 WRITERS = (Role.MRO, Role.ADMIN)
@@ -71,16 +73,11 @@ def acknowledge(shift: Shift, *, actor: Actor, now: datetime) -> bool:
     if db.session.scalar(mine) is not None:
         db.session.rollback()
         return False
-    wrote = select(
-        exists().where(
-            HandoverNote.shift_start == shift.start,
-            HandoverNote.author_user_id == actor.user_id,
-        )
-    )
-    if db.session.scalar(wrote):
+    if reads.worked_in(shift, actor.user_id):
         db.session.rollback()
         raise NotPermitted(
-            "Anda menulis catatan shift ini: serah terima diterima MRO shift berikutnya."
+            "Anda bertugas di shift ini (menulis catatan atau menindak tiket): "
+            "serah terima diterima MRO shift berikutnya."
         )
     db.session.add(
         HandoverAck(shift_start=shift.start, user_id=actor.user_id, user_label=actor.label, at=now)

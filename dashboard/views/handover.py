@@ -168,7 +168,7 @@ def _render(s: Shift) -> Any:
     report = reads.report(s, now=now, where=ticket_scope(actor), kota_id=kota_id)
     starts = _starts()
     prev, nxt = rules.previous(s, starts), rules.following(s, starts)
-    wrote = any(n.author_user_id == actor.user_id for n in report.notes)
+    wrote = reads.worked_in(s, actor.user_id)
     acked = any(a.user_id == actor.user_id for a in report.acks)
     running = rules.shift_at(now, starts)
     before = rules.previous(running, starts)

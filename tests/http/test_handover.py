@@ -176,7 +176,24 @@ def test_the_outgoing_mro_cannot_accept_their_own_handover(story: Story) -> None
     client = client_as(story.app, "mro")
     assert "Terima serah terima" not in client.get(SHIFT1).get_data(as_text=True)
     response = client.post(SHIFT1 + "/terima", follow_redirects=True)
-    assert "Anda menulis catatan shift ini" in response.get_data(as_text=True)
+    assert "Anda bertugas di shift ini" in response.get_data(as_text=True)
+    with story.app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(HandoverAck)) == 0
+
+
+def test_an_mro_who_acted_on_tickets_in_the_shift_cannot_accept_it(story: Story) -> None:
+    with story.app.app_context():
+        svc.add_note(
+            story.quiet,
+            text="Dipantau.",
+            kind="note",
+            actor=actor(story.app, "mro_b"),
+            now=later(T0, hours=3),
+            publish=svc.no_publish,
+        )
+    client = client_as(story.app, "mro_b")
+    assert "Terima serah terima" not in client.get(SHIFT1).get_data(as_text=True)
+    client.post(SHIFT1 + "/terima")
     with story.app.app_context():
         assert db.session.scalar(select(func.count()).select_from(HandoverAck)) == 0
 
