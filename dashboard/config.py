@@ -25,6 +25,7 @@ ENV_KEYS = {
     "PANTAU_RATE_LIMIT_OPEN311_POST": "RATE_LIMIT_OPEN311_POST",
     "PANTAU_RATE_LIMIT_INGEST": "RATE_LIMIT_INGEST",
     "PUBLIC_BASE_URL": "PUBLIC_BASE_URL",
+    "PANTAU_SHIFTS": "SHIFTS",
 }
 
 
@@ -79,6 +80,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # threading for the embedded run; gunicorn.conf.py sets gevent. Never left
         # to auto-detection, which would pick gevent whenever it is installed.
         "SOCKETIO_ASYNC_MODE": "threading",
+        # MRO shift start times, Jakarta time (views/handover.py checks them at start-up).
+        "SHIFTS": "07:00,15:00,23:00",
     }
 
 

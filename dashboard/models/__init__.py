@@ -11,7 +11,8 @@ the metadata that Alembic compares (``create_app`` imports it).
 - ``reporters``: the reporter's personal data and the log of every view of it;
 - ``tickets``: the ticket, its supporting units, history events, photos, escalations;
 - ``validation``: validation flags, rating links and ratings;
-- ``kpi``: the daily KPI rollup.
+- ``kpi``: the daily KPI rollup;
+- ``handover``: shift handover notes and their acknowledgements.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from .accounts import (
     WallToken,
 )
 from .base import Model, UtcDateTime
+from .handover import HandoverAck, HandoverNote
 from .kpi import KpiDaily
 from .reference import UNIT_KINDS, Category, Channel, Unit, unit_display_name
 from .reporters import APPEND_ONLY_POSTGRESQL, APPEND_ONLY_SQLITE, Reporter, ReporterAccess
@@ -54,6 +56,8 @@ __all__ = [
     "Category",
     "Channel",
     "Escalation",
+    "HandoverAck",
+    "HandoverNote",
     "KpiDaily",
     "LoginFailure",
     "LoginSession",

@@ -12,6 +12,7 @@ from . import (
     converters,
     errors,
     filters,
+    handover,
     kpi,
     open311,
     portal,
@@ -31,6 +32,7 @@ BLUEPRINTS = (
     board.bp,
     validation.bp,
     kpi.bp,
+    handover.bp,
 )
 
 
