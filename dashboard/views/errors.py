@@ -71,10 +71,57 @@ def conflict(exc: Conflict) -> Any:
     return domain_error(exc.message, 409)
 
 
+# The words a person sees for the service layer's field keys; a key not named here
+# shows its message alone (a raw key like "from_unit_id" is never shown on a page).
+FIELD_LABELS = {
+    "unit": "Unit",
+    "unit_id": "Unit",
+    "unit_ids": "Unit pendukung",
+    "from_unit_id": "Unit asal",
+    "note": "Catatan",
+    "catatan": "Catatan",
+    "public_note": "Catatan untuk warga",
+    "justification": "Alasan verifikasi",
+    "reason": "Alasan",
+    "photos": "Foto",
+    "channel": "Kanal",
+    "category": "Kategori",
+    "description": "Uraian",
+    "lat": "Lintang",
+    "lon": "Bujur",
+    "kelurahan": "Kelurahan",
+    "kota": "Kota",
+    "rating": "Penilaian",
+    "comment": "Komentar",
+    "fixed": "Sudah beres?",
+    "field": "Kunjungan lapangan",
+    "duplicate_of": "Tiket asli",
+    "kind": "Jenis catatan",
+    "redo_due_at": "Tenggat pengerjaan ulang",
+    "ews_at": "Tanggal EWS",
+    "reported_at": "Waktu lapor",
+    "username": "Nama pengguna",
+    "password": "Kata sandi",
+    "display_name": "Nama",
+    "role": "Peran",
+    "label": "Label",
+    "months": "Lama simpan",
+    "geojson": "Berkas GeoJSON",
+    "version": "Versi tiket",
+}
+
+
+def field_messages(errors: dict[str, str]) -> str:
+    """'Catatan: wajib diisi; Foto: paling banyak 5 foto' — labels, never raw keys."""
+    return "; ".join(
+        f"{FIELD_LABELS[k]}: {v}" if k in FIELD_LABELS else str(v) for k, v in errors.items()
+    )
+
+
 def invalid_input(exc: InvalidInput) -> Any:
     if _wants_json():
         return jsonify(error="invalid", message="Data tidak valid.", fields=exc.errors), exc.status
-    return domain_error("; ".join(f"{k}: {v}" for k, v in exc.errors.items()), 422)
+    return domain_error(field_messages(exc.errors), 422)
 
 
 def csrf_error(_exc: CSRFError) -> Any:

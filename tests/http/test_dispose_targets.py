@@ -49,8 +49,11 @@ def test_an_id_beyond_64_bits_is_an_unknown_unit_not_a_server_error(app: Flask) 
         headers=HTMX,
     )
     assert response.status_code == 422
-    # The form reads ids within 64 bits (domain.inputs) and names the field.
-    assert "unit_id: pilih salah satu" in response.get_data(as_text=True)
+    # The form reads ids within 64 bits (domain.inputs) and names the field in the
+    # page's words (views.errors.FIELD_LABELS), never its raw key.
+    body = response.get_data(as_text=True)
+    assert "Unit: pilih salah satu" in body
+    assert "unit_id" not in body
     assert snapshot(app, tid) == before
 
 
