@@ -488,9 +488,21 @@
     });
   }
 
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"];
+  // "17:28" today, "kemarin 04:23", "2 Des 12:23" before: the ticker is in event
+  // order, and a line from another day must say so.
+  function tickTime(at, t) {
+    var days = jakartaDay(t) - jakartaDay(at);
+    if (days <= 0) return hhmm(at);
+    if (days === 1) return "kemarin " + hhmm(at);
+    var d = new Date(at + WIB);
+    return d.getUTCDate() + " " + MONTHS[d.getUTCMonth()] + " " + hhmm(at);
+  }
+
   function renderTicker() {
     if (!els.ticker) return;
-    var sig = board.ticker.map(function (x) { return x.seq; }).join(",") + "|" + els.ticker.clientHeight;
+    var today = jakartaDay(now());
+    var sig = board.ticker.map(function (x) { return x.seq; }).join(",") + "|" + els.ticker.clientHeight + "|" + today;
     if (els.ticker.getAttribute("data-sig") === sig) return;
     els.ticker.setAttribute("data-sig", sig);
     els.ticker.innerHTML = board.ticker.map(function (x) {
