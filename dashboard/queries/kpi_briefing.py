@@ -119,12 +119,17 @@ def _late_before(where: ColumnElement[bool], at: datetime) -> int:
     rejected_ids = select(TicketEventRow.ticket_id).where(
         TicketEventRow.at > at, TicketEventRow.to_status == Status.REJECTED.value
     )
+    # Only the primary key may be searched: the day's rejections are few.
     rejected_since = select(func.count()).where(
         Ticket.id.in_(rejected_ids),
-        Ticket.status == Status.REJECTED.value,
-        Ticket.first_completed_at.is_(None),
-        Ticket.completion_due_at < at,
-        where,
+        unindexed(
+            and_(
+                Ticket.status == Status.REJECTED.value,
+                Ticket.first_completed_at.is_(None),
+                Ticket.completion_due_at < at,
+                where,
+            )
+        ),
     )
     return sum(
         int(db.session.scalar(q) or 0) for q in (still_open, completed_since, rejected_since)
@@ -180,8 +185,11 @@ def briefing(scope: Scope, now: datetime, o: Org) -> Briefing:
         unworked=sum(r[4] for r in rows),
         received_today=_count_between(Ticket.received_at, where, today, now),
         received_yesterday=_count_between(Ticket.received_at, where, yesterday, before),
-        completed_today=_count_between(Ticket.first_completed_at, where, today, now),
-        completed_yesterday=_count_between(Ticket.first_completed_at, where, yesterday, before),
+        # The completion index holds the kota and the unit: a day's range, scope checked there.
+        completed_today=_count_between(Ticket.first_completed_at, unindexed(where), today, now),
+        completed_yesterday=_count_between(
+            Ticket.first_completed_at, unindexed(where), yesterday, before
+        ),
         area_kind=kind,
         areas=areas,
     )
