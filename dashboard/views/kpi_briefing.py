@@ -19,6 +19,9 @@ from ..queries.kpi_briefing import Briefing
 from ..queries.kpis import Scope
 from .kpi_sections import scope_arg
 
+# How many small areas the briefing names before "dan N lainnya" (one phone screen).
+SMALL_NAMED = 4
+
 
 @dataclass(frozen=True)
 class Tile:
@@ -73,16 +76,20 @@ def _change(now: int, before: int, bad_when_up: bool = True) -> tuple[str, str, 
 def _worst(b: Briefing, scope: Scope, may_open_kota: bool) -> Worst:
     kind = b.area_kind
     noun = "kota" if kind == "kota" else "kecamatan"
-    small = b.small_areas
+    # Areas with a few open tickets are named apart (none open: nothing to judge); when
+    # every area is small the worst tile says so, and the list would only repeat it.
+    small = [a for a in b.small_areas if a.open]
+    big_enough = any(not cohorts.tiny(a.open) for a in b.areas)
     small_text = None
-    if small:
-        names = ", ".join(a.label for a in small)
+    if small and big_enough:
+        names = ", ".join(a.label for a in small[:SMALL_NAMED])
+        if len(small) > SMALL_NAMED:
+            names += f" dan {len(small) - SMALL_NAMED} lainnya"
         small_text = (
             f"Sampel terlalu kecil (< {cohorts.MIN_SAMPLE} tiket terbuka), tidak dinilai: {names}."
         )
     w = b.worst
     if w is None:
-        big_enough = any(not cohorts.tiny(a.open) for a in b.areas)
         why = (
             f"Tidak ada {noun} yang tiketnya terlambat."
             if big_enough
