@@ -208,39 +208,39 @@ class Comparison:
     same_age_at: datetime  # when the previous period was as old as this one is now
 
 
-def cohort(where: ColumnElement[bool], period: Period, now: datetime) -> cohorts.Share:
-    """The 7-day cohort of the tickets received in ``period`` (twin: ``cohorts.cohort_share``)."""
-    done = and_(Ticket.handling_min.is_not(None), Ticket.handling_min <= kpis.BUCKET_7D_MIN)
+def _shares(
+    where: ColumnElement[bool], period: Period, now: datetime, at: datetime
+) -> tuple[cohorts.Share, cohorts.Share]:
+    """(the 7-day cohort, the share first completed by ``at``) of the tickets received in
+    ``period``, in one pass (twins: ``cohorts.cohort_share``, ``cohorts.completed_by``)."""
+    mature = Ticket.received_at <= cohorts.cohort_cutoff(now)
+    done_7d = and_(
+        mature, Ticket.handling_min.is_not(None), Ticket.handling_min <= kpis.BUCKET_7D_MIN
+    )
+    done_by = and_(Ticket.first_completed_at.is_not(None), Ticket.first_completed_at <= at)
     row = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(case((done, 1), else_=0)), 0)).where(
-            Ticket.received_at >= period.since,
-            Ticket.received_at < period.until,
-            Ticket.received_at <= cohorts.cohort_cutoff(now),
-            where,
-        )
+        select(
+            func.count(),
+            func.coalesce(func.sum(case((mature, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((done_7d, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((done_by, 1), else_=0)), 0),
+        ).where(Ticket.received_at >= period.since, Ticket.received_at < period.until, where)
     ).one()
-    return cohorts.Share(int(row[1] or 0), int(row[0] or 0))
-
-
-def completed_by(where: ColumnElement[bool], period: Period, at: datetime) -> cohorts.Share:
-    """Of the tickets received in ``period``, those first completed by ``at``
-    (twin: ``cohorts.completed_by``)."""
-    done = and_(Ticket.first_completed_at.is_not(None), Ticket.first_completed_at <= at)
-    row = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(case((done, 1), else_=0)), 0)).where(
-            Ticket.received_at >= period.since, Ticket.received_at < period.until, where
-        )
-    ).one()
-    return cohorts.Share(int(row[1] or 0), int(row[0] or 0))
+    total, n_mature, n_done_7d, n_done_by = (int(v or 0) for v in row)
+    return cohorts.Share(n_done_7d, n_mature), cohorts.Share(n_done_by, total)
 
 
 def comparison(scope: Scope, period: Period, now: datetime) -> Comparison:
+    """This period's cohort, and the previous period's cohort and completion rate at the
+    same age (one pass over each period's tickets)."""
     where = scope.ticket_filter()
     previous = period.previous()
     at = cohorts.same_age_cutoff(period.start, previous.start, now)
+    cohort_now, _ = _shares(where, period, now, now)
+    cohort_before, completed_before = _shares(where, previous, now, at)
     return Comparison(
-        cohort=cohort(where, period, now),
-        cohort_previous=cohort(where, previous, now),
-        completion_previous_same_age=completed_by(where, previous, at),
+        cohort=cohort_now,
+        cohort_previous=cohort_before,
+        completion_previous_same_age=completed_before,
         same_age_at=at,
     )
