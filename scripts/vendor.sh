@@ -14,6 +14,7 @@ set -euo pipefail
 HTMX_VERSION="${HTMX_VERSION:-2.0.11}"           # latest 2.0.x
 SOCKETIO_VERSION="${SOCKETIO_VERSION:-4.8.4}"    # latest 4.x
 FONT_VERSION="${FONT_VERSION:-5.3.0}"            # @fontsource/plus-jakarta-sans
+AXE_VERSION="${AXE_VERSION:-4.14.1}"             # axe-core, tests only (block at the end)
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENDOR="$ROOT/dashboard/static/vendor"
@@ -66,3 +67,11 @@ for weight in 400 600 700 800; do
     "$VENDOR/plus-jakarta-sans/"
 done
 # @font-face rules live in dashboard/static/css/pantau.css (relative URLs).
+
+# --- axe-core: for the TESTS only (tests/browser/test_a11y.py) -------------
+# Never served by the app: it goes to tests/browser/vendor/, and the browser
+# tests inject it with Playwright's page.evaluate (under the app's real CSP).
+# (VENDOR is set for this one call only: blocks after this one are unaffected.)
+VENDOR="$ROOT/tests/browser/vendor" fetch axe-core "$AXE_VERSION" axe-core
+cp "$WORK/axe-core/package/axe.min.js" "$ROOT/tests/browser/vendor/axe-core/"
+# --- end axe-core -----------------------------------------------------------
