@@ -20,7 +20,7 @@ from ..domain import kpis as kpi_rules
 from ..domain.inputs import InvalidNumber, parse_id
 from ..domain.workflow import Actor
 from ..scope import kpi_areas, kpi_unit_visible
-from . import kpi_rankings, kpi_tickets, kpi_validators
+from . import kpi_briefing, kpi_rankings, kpi_tickets, kpi_validators
 from . import kpis as kpi_reads
 from .kpis import KpiInputError, NotVisible, Org, Period, Scope, UnitInfo
 
@@ -56,6 +56,16 @@ class AreaReads:
     @cached_property
     def previous(self) -> kpi_rules.Figures:
         return kpi_reads.figures_for(self.scope, self.period.previous(), self.now)
+
+    @cached_property
+    def briefing(self) -> kpi_briefing.Briefing:
+        """The one-screen briefing of an area (the province or a kota) now."""
+        return kpi_briefing.briefing(self.scope, self.now, self.org)
+
+    @cached_property
+    def comparison(self) -> kpi_briefing.Comparison:
+        """The period beside the previous one, measured alike (cohort, same age)."""
+        return kpi_briefing.comparison(self.scope, self.period, self.now)
 
     @cached_property
     def backlog(self) -> kpi_reads.Backlog:

@@ -54,6 +54,8 @@ class TableRow:
     kinds: Mapping[str, str] = field(default_factory=dict)
     # Per-cell drill-down figures (the summary's rows each have their own).
     figures: Mapping[str, str] = field(default_factory=dict)
+    # Column keys whose rate rests on too few tickets (domain.cohorts.MIN_SAMPLE): greyed.
+    faint: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class Cell:
     kind: str
     figure: str | None
     marked: bool
+    faint: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,7 @@ class Table:
                 row.kinds.get(c.key, c.kind),
                 row.figures.get(c.key, c.figure),
                 c.key in row.marks,
+                c.key in row.faint,
             )
             for c, v in zip(self.columns, row.values, strict=True)
         ]

@@ -22,7 +22,7 @@ from flask_login import current_user, login_required
 
 from .. import clock
 from .. import formatting as fmt
-from ..domain import kpis
+from ..domain import cohorts, kpis
 from ..domain.inputs import MAX_ID, MAX_PAGE, InvalidNumber, parse_id
 from ..domain.states import UNIT_KIND_LABELS
 from ..domain.workflow import Actor, Role
@@ -35,6 +35,7 @@ from . import exports
 from . import kpi_charts as charts
 from .htmx import is_htmx, render_page_or_partial
 from .kpi_books import Book, RankingBook, SummaryBook, TicketBook, UnitBook
+from .kpi_briefing import briefing_view
 from .kpi_metrics import HERO_METRICS, METRIC_GROUPS
 from .kpi_sections import TOP_CATEGORIES, scope_arg
 
@@ -163,6 +164,9 @@ def summary() -> Response:
         charts=_summary_charts(book),
         kotas=reads.kotas,
         kota_id=kota_id,
+        briefing=briefing_view(reads.briefing, reads.scope, may_open_kota=bool(reads.kotas)),
+        cohort_days=cohorts.COHORT_DAYS,
+        min_sample=cohorts.MIN_SAMPLE,
         **_area_context(book),
     )
 

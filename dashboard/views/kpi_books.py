@@ -19,7 +19,7 @@ from ..queries import kpi_pages
 from ..queries.kpi_tables import Table
 from ..queries.kpis import Backlog, KpiInputError, Row, UnitInfo
 from . import kpi_sections as sections
-from .kpi_metrics import Metric, metrics
+from .kpi_metrics import Metric, like_for_like, metrics
 
 # An export is built in memory; past this many rows, narrow the period instead.
 EXPORT_MAX_ROWS = 50_000
@@ -68,7 +68,8 @@ class SummaryBook(Book):
 
     @cached_property
     def metrics(self) -> list[Metric]:
-        return metrics(self.reads.figures, self.reads.previous, self.reads.backlog.total)
+        plain = metrics(self.reads.figures, self.reads.previous, self.reads.backlog.total)
+        return like_for_like(plain, self.reads.comparison)
 
     @cached_property
     def metric(self) -> dict[str, Metric]:
@@ -80,7 +81,7 @@ class SummaryBook(Book):
 
     @cached_property
     def t_trend(self) -> Table:
-        return sections.trend_table(self.reads.trend, self.scope, self.period, self.o)
+        return sections.trend_table(self.reads.trend, self.scope, self.period, self.o, self.now)
 
     @cached_property
     def t_backlog(self) -> Table:

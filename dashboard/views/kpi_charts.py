@@ -28,6 +28,7 @@ FONT = "Plus Jakarta Sans, system-ui, -apple-system, Segoe UI, Roboto, Arial, sa
 TEXT = "#172033"
 MUTED = "#5b6577"
 GRID = "#e6eaf0"
+MUTED_SOFT = "#b8c0cc"  # a rate from too few tickets
 BLUE = "#0b5cad"
 BLUE_SOFT = "#9cc0e8"
 GREEN = "#15803d"
@@ -91,28 +92,61 @@ def to_script_json(fig: Any) -> Markup:
 
 
 def trend(table: Table) -> Figure:
+    """Received (bars) and completed (line) per day; the days not over yet (the table's
+    "Keterangan") drawn hollow and dotted, labelled "hari ini, sementara"."""
     days = [d.isoformat() for d in table.values("day")]
     received, completed = table.values("received"), table.values("completed")
+    partial = [bool(v) for v in table.values("status")]
+    final = len(days) - sum(partial)  # days before the first provisional one
     data: list[dict[str, Any]] = [
         {
             "type": "bar",
             "name": "Diterima",
             "x": days,
             "y": received,
-            "marker": {"color": BLUE_SOFT},
+            "marker": {
+                "color": ["#ffffff" if p else BLUE_SOFT for p in partial],
+                "line": {"color": [BLUE if p else BLUE_SOFT for p in partial], "width": 1.5},
+                "pattern": {
+                    "shape": ["." if p else "" for p in partial],
+                    "fgcolor": BLUE,
+                    "size": 5,
+                },
+            },
             "hovertemplate": "%{y:,} diterima<extra></extra>",
         },
         {
             "type": "scatter",
             "name": "Diselesaikan",
-            "x": days,
-            "y": completed,
+            "x": days[:final],
+            "y": completed[:final],
             "mode": "lines+markers" if len(days) <= 62 else "lines",
             "line": {"color": GREEN, "width": 2.5},
             "marker": {"size": 5, "symbol": "circle"},
             "hovertemplate": "%{y:,} diselesaikan<extra></extra>",
         },
     ]
+    if final < len(days):
+        start = max(final - 1, 0)  # the dotted segment starts at the last whole day
+        data.append(
+            {
+                "type": "scatter",
+                "name": "Diselesaikan (hari ini, sementara)",
+                "x": days[start:],
+                "y": completed[start:],
+                "mode": "lines+markers",
+                "line": {"color": GREEN, "width": 2, "dash": "dot"},
+                "marker": {
+                    "size": [5 if i < final else 9 for i in range(start, len(days))],
+                    "symbol": [
+                        "circle" if i < final else "circle-open" for i in range(start, len(days))
+                    ],
+                    "line": {"width": 2, "color": GREEN},
+                },
+                "hovertemplate": "%{y:,} diselesaikan (sementara)<extra></extra>",
+                "showlegend": False,
+            }
+        )
     yaxis = chart_axis(rangemode="tozero", tickformat=",d")
     if max([*received, *completed, 0]) <= 8:
         yaxis["dtick"] = 1
@@ -123,6 +157,19 @@ def trend(table: Table) -> Figure:
         xaxis=chart_axis(type="date", tickformat="%-d %b", showgrid=False),
         yaxis=yaxis,
     )
+    if final < len(days):
+        layout["annotations"] = [
+            {
+                "x": days[final],
+                "y": max(received[final], completed[final]),
+                "text": "hari ini, sementara",
+                "showarrow": True,
+                "arrowhead": 0,
+                "ax": -40,
+                "ay": -28,
+                "font": {"size": 11, "color": MUTED},
+            }
+        ]
     return figure(data, layout)
 
 
@@ -168,8 +215,19 @@ def rates(table: Table) -> Figure:
     """Areas side by side on three rates (a dot per rate, each its own shape)."""
     rows = [r for r in table.rows if r.values[table.index("received")]]
     completion = table.index("completion_rate")
-    rows.sort(key=lambda r: r.values[completion] or 0, reverse=True)  # worst on top
-    labels = [r.values[table.index("label")] for r in rows]
+    # Ranked by completion (worst on top); too few tickets: not ranked, at the bottom, grey.
+    small = sorted(
+        (r for r in rows if "completion_rate" in r.faint), key=lambda r: r.values[0], reverse=True
+    )
+    ranked = [r for r in rows if "completion_rate" not in r.faint]
+    ranked.sort(key=lambda r: r.values[completion] or 0, reverse=True)
+    rows = small + ranked
+    labels = [
+        f"{r.values[table.index('label')]} (sampel kecil)"
+        if r in small
+        else r.values[table.index("label")]
+        for r in rows
+    ]
     series = (
         ("completion_rate", "Penyelesaian", GREEN, "circle", 11),
         ("response_rate", "Respons ≤ 6 jam", BLUE, "diamond", 10),
@@ -181,24 +239,32 @@ def rates(table: Table) -> Figure:
         idx = table.index(key)
         values = [r.values[idx] for r in rows]
         present += [v for v in values if v is not None]
-        data.append(
-            {
-                "type": "scatter",
-                "name": name,
-                "x": values,
-                "y": labels,
-                "mode": "markers",
-                "marker": {
-                    "color": colour,
-                    "symbol": symbol,
-                    "size": size,
-                    "opacity": 0.9,
-                    "line": {"color": "#ffffff", "width": 1},
-                },
-                "customdata": [fmt.figure(v, "pct") for v in values],
-                "hovertemplate": "%{y}<br>" + name + ": %{customdata}<extra></extra>",
-            }
-        )
+        # Rates from too few tickets: a grey trace of their own (the legend keeps the colour).
+        for faint in (False, True):
+            shown = [
+                v if (key in r.faint) == faint else None for v, r in zip(values, rows, strict=True)
+            ]
+            if faint and all(v is None for v in shown):
+                continue
+            data.append(
+                {
+                    "type": "scatter",
+                    "name": name + (" (sampel kecil)" if faint else ""),
+                    "x": shown,
+                    "y": labels,
+                    "mode": "markers",
+                    "marker": {
+                        "color": MUTED_SOFT if faint else colour,
+                        "symbol": symbol,
+                        "size": size,
+                        "opacity": 0.9,
+                        "line": {"color": "#ffffff", "width": 1},
+                    },
+                    "customdata": [fmt.figure(v, "pct") for v in shown],
+                    "hovertemplate": "%{y}<br>" + name + ": %{customdata}<extra></extra>",
+                    "showlegend": not faint,
+                }
+            )
     low = max(0.0, math.floor((min(present, default=0.0) - 0.05) * 10) / 10)
     layout = chart_layout(
         70 + 24 * max(len(labels), 1),
@@ -274,8 +340,12 @@ def _panel_title(text: str, domain: list[float]) -> dict[str, Any]:
     }
 
 
-def _rate_bars(labels: list[Any], rates_: list[Any], neglected: list[bool]) -> dict[str, Any]:
-    """The right panel of ``channels``: each channel's response rate, neglected ones hatched."""
+def _rate_bars(
+    labels: list[Any], rates_: list[Any], neglected: list[bool], faint: list[bool] | None = None
+) -> dict[str, Any]:
+    """The right panel of ``channels``: each channel's response rate, neglected ones hatched,
+    those from too few tickets grey."""
+    faint = faint or [False] * len(labels)
     return {
         "type": "bar",
         "name": "Respons ≤ 6 jam",
@@ -285,7 +355,10 @@ def _rate_bars(labels: list[Any], rates_: list[Any], neglected: list[bool]) -> d
         "xaxis": "x2",
         "yaxis": "y2",
         "marker": {
-            "color": [RED if n else GREEN for n in neglected],
+            "color": [
+                MUTED_SOFT if f else (RED if n else GREEN)
+                for n, f in zip(neglected, faint, strict=True)
+            ],
             "pattern": {
                 "shape": ["/" if n else "" for n in neglected],
                 "fgcolor": "#ffffff",
@@ -325,7 +398,11 @@ def channels(table: Table, overall: float | None) -> Figure:
     rate_idx = table.index("response_rate")
     rates_ = [r.values[rate_idx] for r in rows]
     neglected = [
-        v is not None and overall is not None and v < overall - NEGLECT_GAP for v in rates_
+        v is not None
+        and overall is not None
+        and v < overall - NEGLECT_GAP
+        and "response_rate" not in r.faint
+        for v, r in zip(rates_, rows, strict=True)
     ]
     data: list[dict[str, Any]] = [
         {
@@ -342,7 +419,7 @@ def channels(table: Table, overall: float | None) -> Figure:
             "hovertemplate": "%{y}: %{x:,} laporan<extra></extra>",
             "showlegend": False,
         },
-        _rate_bars(labels, rates_, neglected),
+        _rate_bars(labels, rates_, neglected, ["response_rate" in r.faint for r in rows]),
     ]
     right_title = "Respons ≤ 6 jam" + (
         "" if overall is None else f" (garis: rata-rata {fmt.figure(overall, 'pct')})"

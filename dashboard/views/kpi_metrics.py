@@ -9,12 +9,13 @@ download all come from it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import attrgetter
 from typing import Any
 
 from .. import formatting as fmt
-from ..domain import history, kpis
+from ..domain import cohorts, history, kpis
+from ..queries.kpi_briefing import Comparison
 
 # The escalation levels' names on the KPI pages (to be read from the history vocabulary).
 # What each escalation figure is called: the vocabulary's name of the level.
@@ -32,12 +33,14 @@ HERO_METRICS: tuple[str, ...] = (
     "received",
     "reporters",
     "completed",
-    "backlog",
+    "cohort_7d",
     "completion_rate",
     "response_rate",
     "on_time_rate",
     "open_overdue",
 )
+# Lines ``like_for_like`` adds (they read the comparison reads, not one period's Figures).
+COMPARISON_METRICS: tuple[str, ...] = ("cohort_7d",)
 DELTA_KIND = {
     "int": "delta_int",
     "pct": "delta_pp",
@@ -47,10 +50,13 @@ DELTA_KIND = {
 }
 
 
-def trend_of(value: Any, kind: str, better: str | None) -> str:
-    """'good' / 'bad' / 'flat' / '' for a change, given which direction is better."""
+def trend_of(value: Any, kind: str, better: str | None, small: bool = False) -> str:
+    """'good' / 'bad' / 'flat' / '' for a change, given which direction is better;
+    'small' when either side rests on a tiny sample (shown grey, never judged)."""
     if value is None or not kind.startswith("delta_"):
         return ""
+    if small:
+        return "small"
     if abs(value) < 1e-9:
         return "flat"
     if better is None:
@@ -79,6 +85,18 @@ class Metric:
     detail: str | None = None  # e.g. "412 dari 500"
     previous_detail: str | None = None
     group: str = "volume"
+    sample: int | None = None  # tickets the rate rests on (None: not a rate)
+    previous_sample: int | None = None
+    previous_note: str | None = None  # how the previous figure was measured
+
+    @property
+    def small(self) -> bool:
+        """This period's rate rests on fewer than ``cohorts.MIN_SAMPLE`` tickets."""
+        return self.sample is not None and cohorts.tiny(self.sample)
+
+    @property
+    def previous_small(self) -> bool:
+        return self.previous_sample is not None and cohorts.tiny(self.previous_sample)
 
     @property
     def change(self) -> Any:
@@ -90,7 +108,9 @@ class Metric:
 
     @property
     def trend(self) -> str:
-        return trend_of(self.change, self.change_kind, self.better)
+        return trend_of(
+            self.change, self.change_kind, self.better, self.small or self.previous_small
+        )
 
 
 Read = Callable[[kpis.Figures], Any]
@@ -110,6 +130,8 @@ class MetricSpec:
     detail: Callable[[kpis.Figures], str] | None = None  # a line under each period's value
     note: str | None = None  # a fixed line under this period's value
     now_only: bool = False  # counted now (the backlog): no previous period
+    sample: Callable[[kpis.Figures], int] | None = None  # what a rate's sample size is
+    previous_note: str | None = None  # how the previous period's figure is read
 
 
 def _of(num: str, den: str) -> Callable[[kpis.Figures], str]:
@@ -143,7 +165,16 @@ METRICS: tuple[MetricSpec, ...] = (
         note="semua tiket terbuka, berapa pun umurnya",
         now_only=True,
     ),
-    MetricSpec("open_overdue", "Terbuka lewat tenggat", "int", "open_overdue", "down"),
+    MetricSpec(
+        "open_overdue",
+        "Terbuka lewat tenggat",
+        "int",
+        "open_overdue",
+        "down",
+        note="tiket yang masih terbuka sekarang",
+        now_only=True,
+        read=attrgetter("open_overdue"),
+    ),
     MetricSpec(
         "completion_rate",
         "Tingkat penyelesaian",
@@ -152,6 +183,7 @@ METRICS: tuple[MetricSpec, ...] = (
         "up",
         "speed",
         note="laporan periode ini yang sudah diselesaikan",
+        sample=attrgetter("received"),
     ),
     MetricSpec(
         "response_rate",
@@ -161,6 +193,7 @@ METRICS: tuple[MetricSpec, ...] = (
         "up",
         "speed",
         detail=_of("response_num", "response_den"),
+        sample=attrgetter("response_den"),
     ),
     MetricSpec(
         "on_time_rate",
@@ -170,6 +203,7 @@ METRICS: tuple[MetricSpec, ...] = (
         "up",
         "speed",
         detail=_of("on_time_num", "on_time_den"),
+        sample=attrgetter("on_time_den"),
     ),
     MetricSpec("done_7d", "Selesai 0–7 hari", "int", None, "up", "speed"),
     MetricSpec("done_14d", "Selesai 8–14 hari", "int", "done_14d", None, "speed"),
@@ -184,6 +218,7 @@ METRICS: tuple[MetricSpec, ...] = (
         "up",
         "quality",
         detail=_of("validated_pass", "validated"),
+        sample=attrgetter("validated"),
     ),
     MetricSpec(
         "reopen_rate",
@@ -193,11 +228,27 @@ METRICS: tuple[MetricSpec, ...] = (
         "down",
         "quality",
         detail=_of("reopened", "completed"),
+        sample=attrgetter("completed"),
     ),
     MetricSpec(
-        "mean_rating", "Rating warga (1–5)", "rating", None, "up", "quality", detail=_ratings
+        "mean_rating",
+        "Rating warga (1–5)",
+        "rating",
+        None,
+        "up",
+        "quality",
+        detail=_ratings,
+        sample=attrgetter("rated"),
     ),
-    MetricSpec("rating_scale4", "Skala Mutu (1–4)", "scale4", None, "up", "quality"),
+    MetricSpec(
+        "rating_scale4",
+        "Skala Mutu (1–4)",
+        "scale4",
+        None,
+        "up",
+        "quality",
+        sample=attrgetter("rated"),
+    ),
     MetricSpec("rating_grade", "Nilai mutu", "text", group="quality", read=_grade_text),
     MetricSpec("ews", "EWS", "int", "ews", group="escalation"),
     *(
@@ -216,9 +267,14 @@ METRICS: tuple[MetricSpec, ...] = (
 
 
 def metric(spec: MetricSpec, f: kpis.Figures, p: kpis.Figures, backlog_now: int) -> Metric:
-    """One line of the table read for a scope: this period ``f``, the previous ``p``."""
+    """One line of the table read for a scope: this period ``f``, the previous ``p``.
+    A figure counted now (``now_only``) has no previous value: the tickets still open
+    now are no measure of what was open then."""
     read = spec.read or attrgetter(spec.key)
-    value, previous = (backlog_now, None) if spec.now_only else (read(f), read(p))
+    if spec.now_only:
+        value, previous = (read(f) if spec.read else backlog_now), None
+    else:
+        value, previous = read(f), read(p)
     detail = spec.note if spec.detail is None else spec.detail(f)
     previous_detail = None if spec.detail is None else spec.detail(p)
     return Metric(
@@ -232,9 +288,55 @@ def metric(spec: MetricSpec, f: kpis.Figures, p: kpis.Figures, backlog_now: int)
         detail,
         previous_detail,
         spec.group,
+        None if spec.sample is None else spec.sample(f),
+        None if spec.sample is None or spec.now_only else spec.sample(p),
+        spec.previous_note,
     )
 
 
 def metrics(f: kpis.Figures, p: kpis.Figures, backlog_now: int) -> list[Metric]:
     """The headline figures of a scope: this period's, the previous period's, the change."""
     return [metric(spec, f, p, backlog_now) for spec in METRICS]
+
+
+def like_for_like(items: list[Metric], c: Comparison) -> list[Metric]:
+    """The headline figures with their comparisons made alike (``domain.cohorts``): the
+    completion rate beside the previous period's *at the same age*, and the 7-day
+    cohort (tickets at least 7 days old, completed within 7 days) beside the previous
+    period's cohort, both in the "speed" group after the completion rate."""
+    same_age = c.completion_previous_same_age
+    out: list[Metric] = []
+    for m in items:
+        if m.key != "completion_rate":
+            out.append(m)
+            continue
+        out.append(
+            replace(
+                m,
+                previous=same_age.rate,
+                previous_sample=same_age.den,
+                previous_detail=f"{fmt.number(same_age.num)} dari {fmt.number(same_age.den)}",
+                previous_note="pada umur yang sama (per "
+                + fmt.figure(c.same_age_at, "datetime")
+                + ")",
+            )
+        )
+        out.append(
+            Metric(
+                "cohort_7d",
+                f"Selesai ≤ {cohorts.COHORT_DAYS} hari (kohort)",
+                "pct",
+                c.cohort.rate,
+                c.cohort_previous.rate,
+                None,
+                "up",
+                f"{fmt.number(c.cohort.num)} dari {fmt.number(c.cohort.den)} tiket "
+                f"berumur ≥ {cohorts.COHORT_DAYS} hari",
+                f"{fmt.number(c.cohort_previous.num)} dari {fmt.number(c.cohort_previous.den)}",
+                "speed",
+                c.cohort.den,
+                c.cohort_previous.den,
+                "kohort yang sama",
+            )
+        )
+    return out

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from .. import formatting as fmt
-from ..domain import kpis
+from ..domain import cohorts, kpis
 from ..domain.workflow import Status
 from ..queries import kpi_pages, kpi_rankings, kpi_tickets, kpi_validators
 from ..queries import kpis as kpi_reads
@@ -44,15 +44,25 @@ def slug(scope: Scope, o: Org, period: Period) -> str:
     return f"{scope_slug(scope, o)}_{period.start.isoformat()}_{period.end.isoformat()}"
 
 
+def _metric_faint(m: Metric) -> frozenset[str]:
+    out = set()
+    if m.small:
+        out |= {"value", "change"}
+    if m.previous_small:
+        out |= {"previous", "change"}
+    return frozenset(out)
+
+
 def metrics_table(items: Sequence[Metric], scope: Scope, period: Period, o: Org) -> Table:
     drill = (("scope", scope_arg(scope)),)
     prev = period.previous()
     rows = [
         TableRow(
-            (m.label, m.value, m.previous, m.change),
+            (m.label, m.value, m.previous, m.change, m.previous_note),
             Ref(drill=drill),
             kinds={"value": m.kind, "previous": m.kind, "change": m.change_kind},
             figures={"value": m.figure} if m.figure else {},
+            faint=_metric_faint(m),
         )
         for m in items
     ]
@@ -65,17 +75,25 @@ def metrics_table(items: Sequence[Metric], scope: Scope, period: Period, o: Org)
             Column("value", "Periode ini"),
             Column("previous", f"Periode sebelumnya ({fmt.window(prev)})"),
             Column("change", "Perubahan"),
+            Column("compared", "Pembanding diukur"),
         ),
         rows,
-        note="Perubahan persentase dalam poin persentase. 'Terbuka saat ini' dihitung sekarang, "
-        "tanpa pembanding.",
+        note="Perubahan persentase dalam poin persentase. 'Terbuka saat ini' dan 'Terbuka lewat "
+        "tenggat' dihitung sekarang, tanpa pembanding. Tingkat penyelesaian dibanding periode "
+        "sebelumnya pada umur yang sama; angka dari kurang dari "
+        f"{cohorts.MIN_SAMPLE} tiket tidak dibandingkan (abu-abu).",
         slug=slug(scope, o, period),
     )
 
 
 def trend_table(
-    points: Sequence[kpi_reads.TrendPoint], scope: Scope, period: Period, o: Org
+    points: Sequence[kpi_reads.TrendPoint], scope: Scope, period: Period, o: Org, now: datetime
 ) -> Table:
+    """Day by day; today (and any later day) is marked provisional: the day is not over."""
+
+    def mark(p: kpi_reads.TrendPoint) -> str:
+        return cohorts.PROVISIONAL_LABEL if cohorts.provisional(p.day, now) else ""
+
     return Table(
         "trend",
         "Tren harian: diterima dan diselesaikan",
@@ -84,8 +102,10 @@ def trend_table(
             Column("day", "Tanggal", "date"),
             Column("received", "Diterima", "int"),
             Column("completed", "Diselesaikan", "int"),
+            Column("status", "Keterangan"),
         ),
-        [TableRow((p.day, p.received, p.completed)) for p in points],
+        [TableRow((p.day, p.received, p.completed, mark(p))) for p in points],
+        note="Hari ini belum selesai: angkanya sementara dan akan bertambah.",
         slug=slug(scope, o, period),
     )
 
@@ -169,16 +189,39 @@ def comparison_table(
         values: tuple[Any, ...] = (r.label, *_comparison_values(r.figures))
         if note_for is not None:
             values = (*values, note_for(r))
-        out.append(TableRow(values, Ref(unit_id=r.unit_id, drill=drill(r))))
+        out.append(
+            TableRow(values, Ref(unit_id=r.unit_id, drill=drill(r)), faint=small_rates(r.figures))
+        )
+    small = (
+        f"Angka abu-abu: dihitung dari kurang dari {cohorts.MIN_SAMPLE} tiket, "
+        "terlalu sedikit untuk dibandingkan."
+    )
+    note = f"{note} {small}" if note else small
     return Table(
         name, title, subtitle(scope.label, period), columns, out, note, slug(scope, o, period)
     )
+
+
+# Each rate of a comparison row, and the tickets it rests on.
+RATE_SAMPLES: dict[str, Callable[[kpis.Figures], int]] = {
+    "completion_rate": lambda f: f.received,
+    "response_rate": lambda f: f.response_den,
+    "on_time_rate": lambda f: f.on_time_den,
+    "mean_rating": lambda f: f.rated,
+}
+
+
+def small_rates(f: kpis.Figures) -> frozenset[str]:
+    """The rate columns of a row that rest on too few tickets to compare (greyed)."""
+    return frozenset(k for k, n in RATE_SAMPLES.items() if cohorts.tiny(n(f)))
 
 
 def channel_note(row_rate: float | None, overall: float | None, received: int) -> str:
     """Why a channel needs attention ('' when it does not)."""
     if received == 0:
         return ""
+    if cohorts.tiny(received):
+        return "sampel terlalu kecil"
     if row_rate is None:
         return "belum ada data respons"
     if overall is not None and row_rate < overall - NEGLECT_GAP:

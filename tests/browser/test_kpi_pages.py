@@ -14,7 +14,7 @@ from flask import Flask
 
 from dashboard.domain.workflow import Actor
 from dashboard.services import workflow as svc
-from tests.browser.conftest import DECEMBER_TICKS, PLACES, shot
+from tests.browser.conftest import ARTIFACTS, DECEMBER_TICKS, PLACES, shot
 from tests.factories import PASSWORD, build_world, new_ticket, photo_bytes
 
 pytestmark = pytest.mark.browser
@@ -98,4 +98,45 @@ def test_a_governor_reads_the_summary_and_a_unit_page(
     page.locator("table[data-table='province_terms']").wait_for()
     shot(page, "kpi-rankings")
 
+    assert page.js_errors == []
+
+
+# --- The executive briefing: one screen on a phone, the top of the summary on a desk ---------
+
+SCREENS = (("phone", 390, 844), ("desk", 1366, 768))
+ROLES = {"gubernur": "exec_prov", "walikota": "exec_tim"}
+
+
+@pytest.mark.parametrize("role", sorted(ROLES))
+def test_an_executive_reads_the_briefing_without_scrolling(
+    live_app: Flask, live_server: str, browser_page, role: str
+) -> None:
+    seed(live_app)
+    page = browser_page
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, live_server, ROLES[role])
+    page.wait_for_url(f"{live_server}/kpi/")
+    for screen, width, height in SCREENS:
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{live_server}/kpi/")
+        box = page.locator("#ringkas").bounding_box()
+        assert box is not None and box["y"] >= 0
+        bottom = box["y"] + box["height"]
+        assert bottom <= height, f"{screen}: the briefing ends at {bottom} px"
+        for key in ("open", "late", "unworked", "received", "completed", "worst"):
+            assert page.locator(f'[data-brief="{key}"]').is_visible()
+        worst = "kota terburuk" if role == "gubernur" else "kecamatan terburuk"
+        assert worst in page.locator('[data-brief="worst"]').inner_text().lower()
+        if role == "walikota":
+            assert "Jakarta Selatan" not in page.locator("main").inner_text()
+        page.screenshot(path=str(ARTIFACTS / f"kpi-briefing-{role}-{screen}.png"))
+
+        # The period form waits behind "Ubah periode" and opens without any script of ours.
+        date_from = page.locator("#ubah-periode input[name=from]")
+        assert not date_from.is_visible()
+        page.locator("#ubah-periode > summary").click()
+        date_from.wait_for(state="visible")
+        assert page.locator("#ubah-periode button[type=submit]").is_visible()
+        page.screenshot(path=str(ARTIFACTS / f"kpi-briefing-{role}-{screen}-periode.png"))
     assert page.js_errors == []

@@ -105,7 +105,9 @@ def hero(body: str) -> dict[str, str]:
 
 
 def table_rows(body: str, name: str) -> list[list[str]]:
-    """The body rows of the HTML table ``data-table=name``, as shown."""
+    """The body rows of the HTML table ``data-table=name``, as shown (screen-reader
+    remarks such as "(sampel terlalu kecil)" left out: the values themselves)."""
+    body = re.sub(r'<span class="sr-only">[^<]*</span>', "", body)
     found = re.search(
         rf'<table class="table kpi-table" data-table="{name}">(.*?)</table>', body, re.S
     )
