@@ -36,8 +36,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from .. import clock, disclosure
 from .. import formatting as fmt
 from ..domain import history
-from ..domain import worklist as todo_rules
 from ..domain import workflow as wf
+from ..domain import worklist as todo_rules
 from ..domain.inputs import InvalidNumber, parse_id
 from ..domain.intake import InvalidReport, parse_report
 from ..domain.sla import fallen_due
