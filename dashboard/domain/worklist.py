@@ -59,18 +59,20 @@ CHIP_LABELS = {
 
 
 def chips(c: sla.Clocks, now: datetime) -> tuple[str, ...]:
-    """What a row says about itself: new (the unit has not acted on it yet and the
-    response is not late), late response (none given by its deadline), overdue
-    (the completion deadline that applies has passed), reopened (redo owed)."""
+    """What a row says about itself: new (arrived at the unit, by intake or disposition,
+    and not acted on yet, the response not late), late response (none given by its
+    deadline), overdue (the completion deadline that applies has passed), reopened
+    (redo owed: not new, though its clock starts again)."""
     late_response = c.first_response_at is None and sla.fallen_due(c.response_due_at, now)
+    reopened = c.status is Status.REOPENED
     out = []
-    if c.clock_stopped_at is None and not late_response:
+    if c.clock_stopped_at is None and not late_response and not reopened:
         out.append("new")
     if late_response:
         out.append("late_response")
     if sla.fallen_due(sla.effective_completion_due(c), now):
         out.append("overdue")
-    if c.status is Status.REOPENED:
+    if reopened:
         out.append("reopened")
     return tuple(out)
 
