@@ -183,9 +183,10 @@ def test_the_worklist_keeps_every_ticket_one_tab_away(sqlite_app: Flask) -> None
 
 def optgroups(html: str, select_id: str) -> list[tuple[str, list[str]]]:
     body = re.search(rf'<select id="{select_id}".*?</select>', html, re.S).group(0)
+    found = re.findall(r'<optgroup label="([^"]+)"[^>]*>(.*?)</optgroup>', body, re.S)
     return [
         (label, re.findall(r'<option value="\d+">([^<]+)</option>', inner))
-        for label, inner in re.findall(r'<optgroup label="([^"]+)"[^>]*>(.*?)</optgroup>', body, re.S)
+        for label, inner in found
     ]
 
 
