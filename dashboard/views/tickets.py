@@ -272,13 +272,14 @@ def act(ticket_id: int, action: str) -> Any:
             abort(404)
     if not ticket_reads.is_visible(ticket_id, actor):
         # A disposition or hand-back moved the ticket out of this user's scope:
-        # its page would now be a 404, so go back to the worklist.
+        # its page would now be a 404, so go back to the list (an officer's Perlu tindakan).
         flash("Tindakan tersimpan; tiket tidak lagi ada di daftar Anda.", "success")
+        back = url_for("tickets.todo" if actor.role is wf.Role.OFFICER else "tickets.worklist")
         if is_htmx():
             response = make_response("", 204)
-            response.headers["HX-Redirect"] = url_for("tickets.worklist")
+            response.headers["HX-Redirect"] = back
             return response
-        return redirect(url_for("tickets.worklist"))
+        return redirect(back)
     if is_htmx():
         return render_page_or_partial(
             "tickets/detail.html", "tickets/_ticket.html", **_detail_context(ticket_id)
