@@ -10,10 +10,14 @@ from datetime import datetime
 import pytest
 import time_machine
 from flask import Flask
+from sqlalchemy import update
 
+from dashboard.extensions import db
+from dashboard.models import Ticket
+from dashboard.services import accounts
 from dashboard.services import workflow as svc
 from tests.conftest import T0
-from tests.factories import later, new_ticket
+from tests.factories import PASSWORD, later, new_ticket
 from tests.http.helpers import (
     AT_PALMERIAM,
     AT_SENAYAN,
@@ -237,3 +241,31 @@ def test_a_unit_listed_twice_in_the_picker_is_asked_to_coordinate_once(sqlite_ap
     assert response.status_code == 200
     html = client_as(app, "officer_bm").get("/tickets/tindakan").get_data(as_text=True)
     assert [t for t, *_ in rows(html)] == [tid]
+
+
+def test_a_level_2_escalation_puts_the_ticket_on_the_named_units_list_only(
+    sqlite_app: Flask,
+) -> None:
+    app = sqlite_app
+    town = make_town(app)
+    escalated = add_ticket(app)  # Utan Kayu Utara, in Kecamatan Matraman
+    add_ticket(app, **AT_PALMERIAM)  # also in Matraman, not escalated
+    add_ticket(app, **AT_SENAYAN)  # another kecamatan
+    with app.app_context():
+        accounts.create_user(
+            username="camat_matraman",
+            password=PASSWORD,
+            display_name="Camat Matraman",
+            role="officer",
+            unit_code="KEC-MATRAMAN",
+            now=T0,
+        )
+        db.session.execute(
+            update(Ticket)
+            .where(Ticket.id == escalated)
+            .values(escalated_unit_id=town["KEC-MATRAMAN"])
+        )
+        db.session.commit()
+    html = todo_as(app, "camat_matraman", later(T0, days=2))
+    assert [t for t, *_ in rows(html)] == [escalated]
+    assert "eskalasi ke unit Anda" in html
