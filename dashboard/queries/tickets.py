@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, not_, select
 
 from .. import formatting as fmt
 from ..disclosure import descriptions_of
 from ..domain import history as vocabulary
+from ..domain import sla
+from ..domain import worklist as todo_rules
 from ..domain.workflow import Actor, Confidentiality, Status
 from ..extensions import db
 from ..models import (
@@ -97,6 +99,111 @@ def worklist(actor: Actor, filters: Filters) -> Page:
         )
     )
     return Page(tickets, total, page, pages, descriptions_of(actor, [t.id for t in tickets]))
+
+
+# --- Perlu tindakan: the open tickets a unit still owes work on -----------------------
+
+TODO_LIMIT = 500  # a unit with more open tickets sees the most urgent ones
+
+
+@dataclass(frozen=True)
+class TodoRow:
+    ticket: Ticket
+    deadline: todo_rules.Deadline
+    chips: tuple[str, ...]
+    relation: str  # lead | support | escalated: why the ticket is on this unit's list
+
+
+@dataclass(frozen=True)
+class Todo:
+    rows: list[TodoRow]  # next deadline first
+    total: int  # before the limit
+    counts: dict[str, int]  # tickets per chip
+    descriptions: dict[int, str]  # as the reader may read them (dashboard.disclosure)
+
+
+def clocks_of(t: Ticket) -> sla.Clocks:
+    return sla.Clocks(
+        status=Status(t.status),
+        assigned_unit_id=t.assigned_unit_id,
+        received_at=t.received_at,
+        response_due_at=t.response_due_at,
+        first_response_at=t.first_response_at,
+        clock_started_at=t.clock_started_at,
+        clock_stopped_at=t.clock_stopped_at,
+        completion_due_at=t.completion_due_at,
+        redo_due_at=t.redo_due_at,
+        reopen_confirmed=t.reopen_confirmed,
+        validation_due_at=t.validation_due_at,
+    )
+
+
+def todo(actor: Actor, now: datetime, chip: str | None = None) -> Todo:
+    """The open tickets in the actor's scope that their unit still owes work on
+    (``sla.owes_work``), the deadline that applies now first (domain.worklist)."""
+    owed = [s.value for s in sla.OWED_STATUSES]
+    pending_review = and_(Ticket.status == Status.REOPENED.value, not_(Ticket.reopen_confirmed))
+    tickets = db.session.scalars(
+        select(Ticket).where(
+            ticket_scope(actor),
+            Ticket.is_open_clause(),
+            Ticket.status.in_(owed),
+            not_(pending_review),
+        )
+    )
+    rows = []
+    for t in tickets:
+        c = clocks_of(t)
+        if not todo_rules.needs_action(c):
+            continue
+        if t.assigned_unit_id == actor.unit_id:
+            relation = "lead"
+        elif t.escalated_unit_id is not None and t.escalated_unit_id == actor.unit_id:
+            relation = "escalated"
+        else:
+            relation = "support"
+        rows.append(
+            TodoRow(t, todo_rules.next_deadline(c, t.ews_at), todo_rules.chips(c, now), relation)
+        )
+    counts = {k: sum(k in r.chips for r in rows) for k in todo_rules.CHIP_LABELS}
+    if chip in todo_rules.CHIP_LABELS:
+        rows = [r for r in rows if chip in r.chips]
+    rows.sort(key=lambda r: (r.deadline.due_at, r.ticket.id))
+    total, rows = len(rows), rows[:TODO_LIMIT]
+    return Todo(rows, total, counts, descriptions_of(actor, [r.ticket.id for r in rows]))
+
+
+# --- the disposition / coordination picker -------------------------------------------
+
+USUAL_DAYS = 90
+USUAL_LIMIT = 5
+
+
+def pick_units(kinds: tuple[str, ...]) -> list[todo_rules.PickUnit]:
+    rows = db.session.execute(
+        select(Unit.id, Unit.name, Unit.kind, Unit.kota_id).where(Unit.kind.in_(kinds))
+    )
+    return [todo_rules.PickUnit(i, unit_display_name(n, k), k, kota) for i, n, k, kota in rows]
+
+
+def usual_units(category_id: int, now: datetime) -> list[int]:
+    """The category's own agency, then the units that handled most of its tickets
+    received in the last USUAL_DAYS days (most first)."""
+    agency = db.session.scalar(select(Category.agency_id).where(Category.id == category_id))
+    count = func.count()
+    recent = db.session.execute(
+        select(Ticket.assigned_unit_id, count)
+        .where(
+            Ticket.category_id == category_id,
+            Ticket.received_at >= now - timedelta(days=USUAL_DAYS),
+            Ticket.assigned_unit_id.is_not(None),
+        )
+        .group_by(Ticket.assigned_unit_id)
+        .order_by(count.desc(), Ticket.assigned_unit_id)
+        .limit(USUAL_LIMIT)
+    )
+    ids = [agency] if agency is not None else []
+    return list(dict.fromkeys(ids + [uid for uid, _n in recent]))
 
 
 def is_visible(ticket_id: int, actor: Actor) -> bool:

@@ -34,7 +34,7 @@ LANDING: dict[Role, str] = {
     Role.MRO: "board.board",  # the monitoring room watches the board
     Role.EXECUTIVE: "kpi.summary",  # governor and walikota read their figures
     Role.VALIDATOR: "validation.queue",  # completions waiting for a decision
-    Role.OFFICER: "tickets.worklist",  # their unit's tickets
+    Role.OFFICER: "tickets.todo",  # Perlu tindakan: their unit's open tickets
     Role.ADMIN: "tickets.worklist",
 }
 

@@ -34,10 +34,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from .. import clock, disclosure
+from .. import formatting as fmt
 from ..domain import history
 from ..domain import workflow as wf
+from ..domain import worklist as todo_rules
 from ..domain.inputs import InvalidNumber, parse_id
 from ..domain.intake import InvalidReport, parse_report
+from ..domain.sla import fallen_due
 from ..live.publisher import publish
 from ..queries import receipts
 from ..queries import tickets as ticket_reads
@@ -83,6 +86,62 @@ def worklist() -> Response:
     )
 
 
+# --- Perlu tindakan: an officer's open tickets, next deadline first ---------------------
+
+
+def countdown(due: datetime, now: datetime) -> str:
+    """'3 jam 20 menit lagi' / 'lewat 2 hari 4 jam' (static/worklist.js writes the same)."""
+    minutes = abs((due - now).total_seconds()) // 60
+    text = fmt.duration_minutes(minutes)
+    return f"lewat {text}" if fallen_due(due, now) else f"{text} lagi"
+
+
+# The countdown's words for static/worklist.js: formatting.duration_minutes's units.
+COUNTDOWN_WORDS = {
+    "day": fmt.duration_minutes(24 * 60).split()[1],
+    "hour": fmt.duration_minutes(60).split()[1],
+    "minute": fmt.duration_minutes(1).split()[1],
+    "left": "lagi",
+    "late": "lewat",
+}
+
+RELATION_LABELS = {"support": "unit pendukung", "escalated": "eskalasi ke unit Anda"}
+
+
+@bp.route("/tickets/tindakan")
+@login_required
+def todo() -> Any:
+    """Perlu tindakan: the open tickets the officer's unit owes work on, the deadline that
+    applies now first, with chips and a live countdown. Other roles have their own landing."""
+    if current_user.role != wf.Role.OFFICER.value:
+        return redirect(landing_url(current_user.role))
+    chip = request.args.get("chip") or None
+    if chip not in todo_rules.CHIP_LABELS:
+        chip = None
+    now = clock.now()
+    found = ticket_reads.todo(_actor(), now, chip)
+    return render_page_or_partial(
+        "tickets/todo.html",
+        "tickets/_todo.html",
+        todo=found,
+        chip=chip,
+        chip_labels=todo_rules.CHIP_LABELS,
+        relation_labels=RELATION_LABELS,
+        countdown=countdown,
+        countdown_words=COUNTDOWN_WORDS,
+        now=now,
+    )
+
+
+def _picker(ticket: Any, now: datetime) -> list[todo_rules.PickGroup]:
+    """The disposition / coordination picker: the category's usual units first, then by kind."""
+    return todo_rules.picker_groups(
+        ticket_reads.pick_units(wf.HANDLING_UNIT_KINDS),
+        ticket_reads.usual_units(ticket.category_id, now),
+        exclude=ticket.assigned_unit_id,
+    )
+
+
 def _detail_context(ticket_id: int) -> dict[str, Any]:
     actor = _actor()
     ticket = svc.load_visible(ticket_id, actor)
@@ -104,7 +163,7 @@ def _detail_context(ticket_id: int) -> dict[str, Any]:
         "unit_names": ticket_reads.unit_names(unit_ids),
         "allowed": {a.__name__ for a in allowed},
         "note_kinds": [(k, history.NOTE_KINDS[k].staff) for k in wf.note_kinds(state, actor)],
-        "dispose_targets": ticket_reads.units_for_select(wf.HANDLING_UNIT_KINDS)
+        "unit_groups": _picker(ticket, clock.now())
         if wf.Dispose in allowed or wf.Coordinate in allowed
         else [],
         "may_view_reporter": privacy.may_view_reporter(actor) and ticket.reporter_id is not None,
@@ -175,7 +234,7 @@ def act(ticket_id: int, action: str) -> Any:
         case "hand-back":
             svc.hand_back(ticket_id, reason=_form_text("reason"), **common)
         case "coordinate":
-            ids = _form_ints("unit_ids")
+            ids = list(dict.fromkeys(_form_ints("unit_ids")))  # a usual unit is listed twice
             svc.coordinate(ticket_id, unit_ids=ids, note=_form_text("note"), **common)
         case "ews":
             svc.set_ews(
@@ -220,13 +279,14 @@ def act(ticket_id: int, action: str) -> Any:
             abort(404)
     if not ticket_reads.is_visible(ticket_id, actor):
         # A disposition or hand-back moved the ticket out of this user's scope:
-        # its page would now be a 404, so go back to the worklist.
+        # its page would now be a 404, so go back to the list (an officer's Perlu tindakan).
         flash("Tindakan tersimpan; tiket tidak lagi ada di daftar Anda.", "success")
+        back = url_for("tickets.todo" if actor.role is wf.Role.OFFICER else "tickets.worklist")
         if is_htmx():
             response = make_response("", 204)
-            response.headers["HX-Redirect"] = url_for("tickets.worklist")
+            response.headers["HX-Redirect"] = back
             return response
-        return redirect(url_for("tickets.worklist"))
+        return redirect(back)
     if is_htmx():
         return render_page_or_partial(
             "tickets/detail.html", "tickets/_ticket.html", **_detail_context(ticket_id)

@@ -115,13 +115,13 @@ def test_a_wrong_password_answers_401_with_a_message(sqlite_app: Flask, town: To
     assert "kata sandi salah" in response.get_data(as_text=True)
 
 
-def test_a_good_login_redirects_to_the_worklist(sqlite_app: Flask, town: Town) -> None:
+def test_a_good_login_redirects_an_officer_to_perlu_tindakan(sqlite_app: Flask, town: Town) -> None:
     client = sqlite_app.test_client()
 
     response = client.post("/login", data={"username": "officer_a", "password": PASSWORD})
 
     assert response.status_code == 302
-    assert response.location == "/tickets"
+    assert response.location == "/tickets/tindakan"
     assert logged_in_user_id(client) == str(town.user_ids["officer_a"])
 
 
@@ -194,7 +194,7 @@ def test_login_ignores_a_next_that_is_not_a_local_path(
     )
 
     assert response.status_code == 302
-    assert response.location == "/tickets"
+    assert response.location == "/tickets/tindakan"
 
 
 def test_logout_is_not_possible_with_get(sqlite_app: Flask, town: Town) -> None:
@@ -231,7 +231,7 @@ def test_the_session_cookie_is_httponly_and_samesite_lax(sqlite_app: Flask, town
 def test_the_home_page_sends_staff_to_the_worklist_and_visitors_to_the_portal(
     sqlite_app: Flask, town: Town
 ) -> None:
-    assert client_as(sqlite_app, "officer_a").get("/").location == "/tickets"
+    assert client_as(sqlite_app, "officer_a").get("/").location == "/tickets/tindakan"
     assert sqlite_app.test_client().get("/").location == "/portal/"
 
 
@@ -242,7 +242,7 @@ def test_the_home_page_sends_staff_to_the_worklist_and_visitors_to_the_portal(
         ("exec_prov", "/kpi/"),
         ("exec_tim", "/kpi/"),
         ("validator_tim", "/validation"),
-        ("officer_bm", "/tickets"),
+        ("officer_bm", "/tickets/tindakan"),
         ("admin", "/tickets"),
     ],
 )

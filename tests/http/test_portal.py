@@ -184,13 +184,13 @@ def test_an_anonymous_visitor_at_the_root_lands_on_the_portal(sqlite_app: Flask)
     assert "Bagaimana laporan warga ditangani?" in ok(client, "/portal/")
 
 
-def test_staff_at_the_root_go_to_their_worklist(sqlite_app: Flask) -> None:
+def test_an_officer_at_the_root_goes_to_perlu_tindakan(sqlite_app: Flask) -> None:
     make_town(sqlite_app)
 
     response = client_as(sqlite_app, "officer_a").get("/")
 
     assert response.status_code == 302
-    assert response.headers["Location"] == "/tickets"
+    assert response.headers["Location"] == "/tickets/tindakan"
 
 
 def test_staff_pages_link_to_the_portal_and_visitors_get_a_minimal_header(

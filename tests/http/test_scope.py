@@ -272,7 +272,7 @@ def give_away(app: Flask, seen: Seen, action: str) -> dict:
 
 
 @pytest.mark.parametrize("action", sorted(GIVE_AWAY))
-def test_giving_a_ticket_away_sends_the_officer_back_to_the_worklist(
+def test_giving_a_ticket_away_sends_the_officer_back_to_perlu_tindakan(
     app: Flask, seen: Seen, action: str
 ) -> None:
     officer_a = client_as(app, "officer_a")
@@ -284,12 +284,12 @@ def test_giving_a_ticket_away_sends_the_officer_back_to_the_worklist(
     )
 
     assert response.status_code == 200
-    assert response.request.path == "/tickets"
+    assert response.request.path == "/tickets/tindakan"
     assert "Tindakan tersimpan" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("action", sorted(GIVE_AWAY))
-def test_giving_a_ticket_away_by_htmx_redirects_the_page_to_the_worklist(
+def test_giving_a_ticket_away_by_htmx_redirects_the_page_to_perlu_tindakan(
     app: Flask, seen: Seen, action: str
 ) -> None:
     officer_a = client_as(app, "officer_a")
@@ -300,7 +300,7 @@ def test_giving_a_ticket_away_by_htmx_redirects_the_page_to_the_worklist(
 
     # The action succeeded: the answer must not be a 404 that htmx silently drops.
     assert response.status_code == 204
-    assert response.headers["HX-Redirect"] == "/tickets"
+    assert response.headers["HX-Redirect"] == "/tickets/tindakan"
     assert snapshot(app, seen.utan_kayu).events == 2
 
 
