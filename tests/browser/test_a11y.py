@@ -53,6 +53,7 @@ def pages(w: World) -> list[Page]:
         Page(None, f"/wall/{wall}", "wall", "#board"),
     ]
     staff_ticket = [
+        Page("officer", "/tickets/tindakan", "officer-todo"),
         Page("officer", "/tickets", "officer-worklist"),
         Page("officer", f"/tickets/{worked}", "officer-ticket"),
         Page("officer", "/board", "officer-board", "#board"),
