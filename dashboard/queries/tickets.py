@@ -222,6 +222,19 @@ def history(ticket_id: int) -> list[TicketEventRow]:
     )
 
 
+def channel_actor_labels(rows: list[TicketEventRow]) -> dict[str, str]:
+    """A channel actor is stored as "Kanal <code>": shown with the channel's name."""
+    codes = {
+        r.actor_label.removeprefix("Kanal ")
+        for r in rows
+        if r.actor_kind == "channel" and r.actor_label.startswith("Kanal ")
+    }
+    if not codes:
+        return {}
+    named = db.session.execute(select(Channel.code, Channel.name).where(Channel.code.in_(codes)))
+    return {f"Kanal {code}": f"Kanal {name}" for code, name in named}
+
+
 def photos(ticket_id: int) -> list[Photo]:
     """Photo rows without their bytes (the image endpoint serves those)."""
     from sqlalchemy.orm import defer

@@ -31,7 +31,7 @@ from ..models import (
 )
 from ..scope import ticket_scope
 from .tickets import history as ticket_history
-from .tickets import is_visible, unit_names
+from .tickets import channel_actor_labels, is_visible, unit_names
 from .validation_queue import body_clause, next_in_queue
 
 RECORD_DAYS = 30
@@ -259,7 +259,7 @@ def _history(ticket_id: int) -> list[HistoryEntry]:
         ).all()
         names = unit_names({u for _, u in users if u is not None})
         actor_units = {uid: names[u] for uid, u in users if u in names}
-    channels = _channel_labels(rows)
+    channels = channel_actor_labels(rows)
     return [
         HistoryEntry(
             id=r.id,
@@ -275,19 +275,6 @@ def _history(ticket_id: int) -> list[HistoryEntry]:
         )
         for r in rows
     ]
-
-
-def _channel_labels(rows: list[TicketEventRow]) -> dict[str, str]:
-    """A channel actor is stored as "Kanal <code>": shown with the channel's name."""
-    codes = {
-        r.actor_label.removeprefix("Kanal ")
-        for r in rows
-        if r.actor_kind == "channel" and r.actor_label.startswith("Kanal ")
-    }
-    if not codes:
-        return {}
-    named = db.session.execute(select(Channel.code, Channel.name).where(Channel.code.in_(codes)))
-    return {f"Kanal {code}": f"Kanal {name}" for code, name in named}
 
 
 def review(ticket_id: int, *, now: datetime, reader: Actor) -> Review | None:

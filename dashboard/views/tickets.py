@@ -158,6 +158,8 @@ def _detail_context(ticket_id: int) -> dict[str, Any]:
         # As written for admin and MRO, redacted for everyone else (dashboard.disclosure).
         "description": disclosure.description_of(actor, ticket.id),
         "events": events,
+        # Channel actors ("Kanal jaki") by the channel's name ("Kanal JAKI").
+        "actor_labels": ticket_reads.channel_actor_labels(events),
         "notes": disclosure.history_notes(actor, ticket.id, events),
         "photos": ticket_reads.photos(ticket.id),
         "unit_names": ticket_reads.unit_names(unit_ids),

@@ -186,3 +186,33 @@ def test_the_public_timeline_reads_the_same_story_in_english(
     )
     returned = next(i["text"] for i in english if i["kind"] == "returned_for_review")
     assert returned.endswith("(the reporter's rating was low).")
+
+
+def test_the_staff_timeline_names_a_channel_actor_by_the_channel_name(sqlite_app: Flask) -> None:
+    """A channel's rows are stored as "Kanal <code>"; the page says the channel's name."""
+    from dashboard.models import Channel
+
+    make_town(sqlite_app)
+    ticket_id = add_ticket(sqlite_app, **AT_UTAN_KAYU)
+    with sqlite_app.app_context():
+        channel = db.session.query(Channel).filter_by(code="jaki").one()
+        name = channel.name
+        db.session.add(
+            TicketEventRow(
+                ticket_id=ticket_id,
+                kind="rated",
+                at=T0 + timedelta(minutes=30),
+                actor_kind=ActorKind.CHANNEL.value,
+                actor_label="Kanal jaki",
+                to_status="completed",
+                note="",
+                data={"rating": 4, "fixed": True, "low": False},
+            )
+        )
+        db.session.commit()
+    assert name != "jaki"
+    text = visible_text(
+        client_as(sqlite_app, "mro").get(f"/tickets/{ticket_id}").get_data(as_text=True)
+    )
+    assert f"Kanal {name}" in text
+    assert "Kanal jaki" not in text
