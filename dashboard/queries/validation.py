@@ -19,7 +19,6 @@ from ..domain.kpis import Grade
 from ..domain.workflow import Actor, Status
 from ..extensions import db
 from ..models import (
-    Channel,
     Photo,
     Rating,
     Ticket,
@@ -30,8 +29,8 @@ from ..models import (
     ValidationFlag,
 )
 from ..scope import ticket_scope
-from .tickets import history as ticket_history
 from .tickets import channel_actor_labels, is_visible, unit_names
+from .tickets import history as ticket_history
 from .validation_queue import body_clause, next_in_queue
 
 RECORD_DAYS = 30
