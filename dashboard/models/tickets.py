@@ -177,6 +177,20 @@ class Ticket(Model):
             "kota_id",
             "assigned_unit_id",
         ),
+        # The KPI summary's 7-day cohort and same-age comparison of a period's tickets
+        # (queries/kpi_briefing), for the province, a kota or a unit, without the table.
+        Index(
+            "ix_tickets_received_cohort",
+            "received_at",
+            "handling_min",
+            "first_completed_at",
+            "kota_id",
+            "assigned_unit_id",
+        ),
+        # The disposition picker's usual units of a category (queries/tickets.usual_units).
+        Index("ix_tickets_category_received", "category_id", "received_at", "assigned_unit_id"),
+        # A past shift's handover: the tickets closed since it ended (queries/handover).
+        Index("ix_tickets_closed_at", "closed_at"),
         # Only open tickets are scanned by the escalation sweep and the board.
         Index(
             "ix_tickets_open_clock",
