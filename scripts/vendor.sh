@@ -14,6 +14,7 @@ set -euo pipefail
 HTMX_VERSION="${HTMX_VERSION:-2.0.11}"           # latest 2.0.x
 SOCKETIO_VERSION="${SOCKETIO_VERSION:-4.8.4}"    # latest 4.x
 FONT_VERSION="${FONT_VERSION:-5.3.0}"            # @fontsource/plus-jakarta-sans
+LEAFLET_VERSION="${LEAFLET_VERSION:-1.9.4}"      # latest 1.9.x
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENDOR="$ROOT/dashboard/static/vendor"
@@ -66,3 +67,11 @@ for weight in 400 600 700 800; do
     "$VENDOR/plus-jakarta-sans/"
 done
 # @font-face rules live in dashboard/static/css/pantau.css (relative URLs).
+
+fetch leaflet "$LEAFLET_VERSION" leaflet
+# The maps draw the units' own geometry (no tile server); the marker images are
+# referenced by leaflet.css / L.Icon.Default relative to this directory.
+cp "$WORK/leaflet/package/dist/leaflet.js" "$WORK/leaflet/package/dist/leaflet.css" \
+  "$VENDOR/leaflet/"
+mkdir -p "$VENDOR/leaflet/images"
+cp "$WORK/leaflet/package/dist/images/"*.png "$VENDOR/leaflet/images/"
