@@ -25,6 +25,8 @@ ENV_KEYS = {
     "PANTAU_RATE_LIMIT_OPEN311_POST": "RATE_LIMIT_OPEN311_POST",
     "PANTAU_RATE_LIMIT_INGEST": "RATE_LIMIT_INGEST",
     "PUBLIC_BASE_URL": "PUBLIC_BASE_URL",
+    "PANTAU_MAP_TILES": "MAP_TILES",
+    "PANTAU_MAP_TILES_ATTRIBUTION": "MAP_TILES_ATTRIBUTION",
 }
 
 
@@ -79,6 +81,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         # threading for the embedded run; gunicorn.conf.py sets gevent. Never left
         # to auto-detection, which would pick gevent whenever it is installed.
         "SOCKETIO_ASYNC_MODE": "threading",
+        # Maps draw the units' own shapes; a tile layer only when a URL template is set
+        # (e.g. https://tiles.example.go.id/{z}/{x}/{y}.png). Its host joins the CSP img-src.
+        "MAP_TILES": None,
+        "MAP_TILES_ATTRIBUTION": None,
     }
 
 

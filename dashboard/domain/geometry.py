@@ -10,7 +10,7 @@ cancel, the outline remains (``dissolve``).
 
 Everything here is plain Python on (lon, lat) pairs in GeoJSON order; cells
 are computed in a local flat projection in kilometres (good to a few metres
-across Jakarta) and rounded to 6 decimals (about 0.1 m), which also makes
+across Jakarta) and rounded to 5 decimals (about 1 m), which also makes
 the vertices two neighbouring cells share exactly equal.
 """
 
@@ -28,7 +28,7 @@ Polygon = list[Ring]  # outer ring (counter-clockwise), then holes (clockwise)
 
 KM_PER_DEG_LAT = 110.574
 KM_PER_DEG_LON_EQUATOR = 111.320
-DECIMALS = 6
+DECIMALS = 5
 DEFAULT_RADIUS_KM = 2.5
 ARC_STEP = math.radians(12)  # an approximate cell's rounded edge: a vertex every 12 degrees
 
@@ -365,6 +365,23 @@ def group_shape(unit_id: int, members: Sequence[Shape]) -> Shape | None:
         return None
     polygons = dissolve(polygons_of(m.geometry) for m in members)
     return Shape(unit_id, geometry_of(polygons), any(m.approximate for m in members))
+
+
+def centroid(geometry: dict[str, Any]) -> tuple[float, float] | None:
+    """(lon, lat) of the centroid of the geometry's largest polygon (its outer ring)."""
+    rings = [poly[0] for poly in polygons_of(geometry)]
+    if not rings:
+        return None
+    ring = max(rings, key=lambda r: abs(signed_area(r)))
+    area = signed_area(ring)
+    if area == 0:
+        return ring[0]
+    cx = cy = 0.0
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False):
+        cross = x0 * y1 - x1 * y0
+        cx += (x0 + x1) * cross
+        cy += (y0 + y1) * cross
+    return cx / (6 * area), cy / (6 * area)
 
 
 def bounds(geometries: Iterable[dict[str, Any]]) -> tuple[float, float, float, float] | None:

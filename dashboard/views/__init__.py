@@ -13,6 +13,7 @@ from . import (
     errors,
     filters,
     kpi,
+    maps,
     open311,
     portal,
     public,
@@ -31,6 +32,7 @@ BLUEPRINTS = (
     board.bp,
     validation.bp,
     kpi.bp,
+    maps.bp,
 )
 
 
