@@ -90,7 +90,7 @@ def _bad(message: str) -> Response:
 
 
 def _level(default: str) -> str | None:
-    level = (request.args.get("level") or default).strip()
+    level = request.args.get("level") or default
     return level if level in map_reads.LEVELS else None
 
 
