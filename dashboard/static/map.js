@@ -80,9 +80,11 @@
   function fit(map, layer, fallback) {
     if (layer && layer.eachLayer) layer = framed(layer);
     var b = layer && layer.getBounds && layer.getBounds();
-    if (b && b.isValid()) map.fitBounds(b, { padding: [12, 12], maxZoom: 15 });
-    else if (fallback) map.setView(fallback, 14);
-    else map.setView([-6.2, 106.83], 11);
+    // No animation: a half-finished zoom scales every shape (and a screenshot, or a
+    // wall that refreshes, would catch it mid-way).
+    if (b && b.isValid()) map.fitBounds(b, { padding: [12, 12], maxZoom: 15, animate: false });
+    else if (fallback) map.setView(fallback, 14, { animate: false });
+    else map.setView([-6.2, 106.83], 11, { animate: false });
   }
 
   function pinMarker(latlng) {
@@ -112,7 +114,7 @@
       }
       if (point) {
         pinMarker(point).addTo(map).bindTooltip(el.dataset.pinLabel || "Lokasi laporan");
-        map.setView(point, 15);
+        map.setView(point, 14, { animate: false });
       } else {
         fit(map, focus || layer, null);
       }
@@ -153,7 +155,7 @@
       if (!isFinite(lat) || !isFinite(lon)) return;
       if (marker) marker.setLatLng([lat, lon]);
       else marker = pinMarker([lat, lon]).addTo(map);
-      map.setView([lat, lon], Math.max(map.getZoom(), 14));
+      map.setView([lat, lon], Math.max(map.getZoom(), 14), { animate: false });
     }
 
     map.on("click", function (e) { place(e.latlng, "Titik dipasang di peta"); });
@@ -168,7 +170,7 @@
         navigator.geolocation.getCurrentPosition(function (pos) {
           var here = L.latLng(pos.coords.latitude, pos.coords.longitude);
           place(here, "Lokasi Anda");
-          map.setView(here, 16);
+          map.setView(here, 16, { animate: false });
         }, function (err) {
           text(status, err && err.code === 1
             ? "Izin lokasi ditolak. Klik peta atau isi lintang/bujur."
