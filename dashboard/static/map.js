@@ -45,13 +45,19 @@
 
   function newMap(el, opts) {
     var canvas = el.querySelector("[data-map-canvas]") || el;
+    var zoom = !(opts && opts.zoomControl === false);
     var map = L.map(canvas, Object.assign({
       zoomSnap: 0.25,
       scrollWheelZoom: false,   // the page scrolls; zoom with the buttons or +/-
       attributionControl: true,
       preferCanvas: false,
-    }, opts || {}));
+    }, opts || {}, { zoomControl: false }));
     map.attributionControl.setPrefix(false);
+    if (zoom) {
+      // Leaflet's own button titles are English.
+      L.control.zoom(lang === "en" ? {} : { zoomInTitle: "Perbesar", zoomOutTitle: "Perkecil" })
+        .addTo(map);
+    }
     // A view before any layer: vector layers are clipped to the view's bounds.
     map.setView([-6.2, 106.83], 11);
     if (el.dataset.tilesUrl) {
@@ -267,7 +273,9 @@
       cluster();
       map.on("zoomend", cluster);
       summariseKotas(el, data);
-    }).catch(function () { text(el.querySelector("[data-map-status]"), "Peta tidak dapat dimuat."); });
+    }).catch(function () {
+      text(el.querySelector("[data-map-status]"), el.dataset.errorText || "Peta tidak dapat dimuat.");
+    });
   }
 
   function summariseKotas(el, data) {

@@ -21,6 +21,7 @@ from tests.http.helpers import (
     Town,
     add_ticket,
     client_as,
+    complete_ticket,
     make_town,
     tracking_of,
 )
@@ -303,6 +304,10 @@ def test_staff_pages_mount_their_maps(places_sqlite: Places, sqlite_app: Flask) 
     assert 'data-map="picker"' in new and 'data-lat-input="lat"' in new and 'id="lat"' in new
     kpi = client_as(sqlite_app, "exec_prov").get("/kpi/").get_data(as_text=True)
     assert 'data-map="choropleth"' in kpi and "/maps/kpi.json" in kpi
+    complete_ticket(sqlite_app, places_sqlite.secret)
+    review = client_as(sqlite_app, "validator_tim").get(f"/validation/{places_sqlite.secret}")
+    assert review.status_code == 200
+    assert 'data-map="pin"' in review.get_data(as_text=True)
     board = mro.get("/board").get_data(as_text=True)
     assert 'data-map="choropleth"' in board and "/maps/board.json" in board
 
