@@ -332,7 +332,7 @@
       state.layer = L.geoJSON(data, {
         style: function (f) {
           var c = classOf(f.properties[state.metric], classes);
-          return { color: wall ? "#0a1020" : "#ffffff", weight: wall ? 2 : 1.2,
+          return { color: wall ? "#f1f5fb" : "#ffffff", weight: wall ? 2.5 : 1.2,
                    fillColor: SCALE[c], fillOpacity: 0.92 };
         },
         onEachFeature: function (f, l) {
