@@ -159,15 +159,15 @@ def _build_atlas(fingerprint: str) -> Atlas:
     islands = {r.id for r in rows if r.kind == "kabupaten"}
     for r in rows:
         level = "kota" if r.kind in KOTA_KINDS else r.kind
-        shape = (
+        drawn = (
             shapes.get(r.id) if r.kind == "kelurahan" else geometry.group_shape(r.id, members[r.id])
         )
-        if shape is None:
+        if drawn is None:
             continue
-        label_at = _label_point(r.lat, r.lon, shape, r.kind)
+        label_at = _label_point(r.lat, r.lon, drawn, r.kind)
         inset = r.id in islands or r.kota_id in islands
         levels[level][r.id] = Area(
-            r.id, r.name, r.kind, r.kota_id, r.parent_id, shape, label_at, inset
+            r.id, r.name, r.kind, r.kota_id, r.parent_id, drawn, label_at, inset
         )
     return Atlas(fingerprint, levels, kecamatan_of, kota_of)
 

@@ -29,10 +29,10 @@ from ..queries import maps as map_reads
 from ..queries import walls as wall_reads
 from ..queries.kpis import NotVisible, area_scope
 from ..scope import actor_for_user, ticket_scope
+from .board import BOARD_ROLES
 
 bp = Blueprint("maps", __name__, url_prefix="/maps")
 
-BOARD_ROLES = {Role.ADMIN, Role.MRO, Role.EXECUTIVE, Role.VALIDATOR, Role.OFFICER}
 SHAPES_MAX_AGE = 3600
 CHOROPLETH_SECONDS = 20  # a wall refreshes every minute; many walls share one count
 PORTAL_SECONDS = 60
@@ -169,7 +169,8 @@ def areas() -> Response:
     response.cache_control.public = True
     response.cache_control.max_age = SHAPES_MAX_AGE
     response.set_etag(map_reads.atlas().fingerprint + level + str(kota_id))
-    return response.make_conditional(request)
+    response.make_conditional(request)  # 304 when the browser's copy is current
+    return response
 
 
 @bp.route("/area/<int:unit_id>.json")

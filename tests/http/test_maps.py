@@ -223,6 +223,7 @@ def test_a_kota_wall_token_map_shows_only_that_kota(
     # The wall page itself mounts the map on the same token.
     page = kiosk.get(f"/wall/{token.group(1)}").get_data(as_text=True)
     assert 'data-map="choropleth"' in page and f"wall={token.group(1)}" in page
+    assert 'data-refresh="60"' in page  # it refreshes itself every minute
 
 
 def test_the_kpi_map_follows_the_summary_scope(places: Places, app: Flask) -> None:
