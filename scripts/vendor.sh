@@ -15,6 +15,7 @@ HTMX_VERSION="${HTMX_VERSION:-2.0.11}"           # latest 2.0.x
 SOCKETIO_VERSION="${SOCKETIO_VERSION:-4.8.4}"    # latest 4.x
 FONT_VERSION="${FONT_VERSION:-5.3.0}"            # @fontsource/plus-jakarta-sans
 LEAFLET_VERSION="${LEAFLET_VERSION:-1.9.4}"      # latest 1.9.x
+AXE_VERSION="${AXE_VERSION:-4.14.1}"             # axe-core, tests only (block at the end)
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENDOR="$ROOT/dashboard/static/vendor"
@@ -75,3 +76,10 @@ cp "$WORK/leaflet/package/dist/leaflet.js" "$WORK/leaflet/package/dist/leaflet.c
   "$VENDOR/leaflet/"
 mkdir -p "$VENDOR/leaflet/images"
 cp "$WORK/leaflet/package/dist/images/"*.png "$VENDOR/leaflet/images/"
+# --- axe-core: for the TESTS only (tests/browser/test_a11y.py) -------------
+# Never served by the app: it goes to tests/browser/vendor/, and the browser
+# tests inject it with Playwright's page.evaluate (under the app's real CSP).
+# (VENDOR is set for this one call only: blocks after this one are unaffected.)
+VENDOR="$ROOT/tests/browser/vendor" fetch axe-core "$AXE_VERSION" axe-core
+cp "$WORK/axe-core/package/axe.min.js" "$ROOT/tests/browser/vendor/axe-core/"
+# --- end axe-core -----------------------------------------------------------

@@ -22,11 +22,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, RowMapping, Select, func, select
+from sqlalchemy import ColumnElement, Connection, RowMapping, Select, Subquery, func, select
 from sqlalchemy.orm import aliased
 
 from ..clock import JAKARTA
 from ..domain import history, sla
+from ..domain.events import NoteAdded
 from ..domain.workflow import Actor, ActorKind, Role, Status
 from ..extensions import db
 from ..models import Category, Ticket, TicketEventRow, Unit
@@ -174,9 +175,33 @@ def scope_for_wall(kota_id: int | None) -> BoardScope | None:
 _assigned = aliased(Unit, name="assigned_unit")
 _kota_unit = aliased(Unit, name="kota_unit")
 _kelurahan = aliased(Unit, name="kelurahan_unit")
+_touch = aliased(TicketEventRow, name="touch_event")
+
+# The MRO's marks a row shows ("who warned or acknowledged it, and when"), so that
+# two MROs do not warn the same unit twice: history rows of kind "note" with these
+# note kinds (domain.workflow.NOTE_KINDS; history.NOTE_KINDS names them).
+TOUCH_KINDS = ("warning", "acknowledge")
 
 
-def _row_select() -> Select[*tuple[Any, ...]]:
+def _touches(restrict: ColumnElement[bool]) -> Subquery:
+    """The latest warning or acknowledgement per ticket, as (ticket_id, event_id).
+
+    One grouped statement over the tickets ``restrict`` names (a board's open
+    tickets, or one ticket), joined into the row statement.
+    """
+    return (
+        select(TicketEventRow.ticket_id, func.max(TicketEventRow.id).label("event_id"))
+        .where(
+            TicketEventRow.kind == NoteAdded.kind,
+            TicketEventRow.data["note_kind"].as_string().in_(TOUCH_KINDS),
+            restrict,
+        )
+        .group_by(TicketEventRow.ticket_id)
+        .subquery("touches")
+    )
+
+
+def _row_select(touches: Subquery) -> Select[*tuple[Any, ...]]:
     """Every column a board row needs, in one statement (no lazy loads)."""
     return (
         select(
@@ -202,12 +227,31 @@ def _row_select() -> Select[*tuple[Any, ...]]:
             Ticket.escalation_level,
             Ticket.escalation_ack_at,
             Ticket.version,
+            _touch.at.label("touch_at"),
+            _touch.actor_label.label("touch_by"),
+            _touch.data["note_kind"].as_string().label("touch_kind"),
         )
         .join(Category, Category.id == Ticket.category_id)
         .outerjoin(_assigned, _assigned.id == Ticket.assigned_unit_id)
         .outerjoin(_kota_unit, _kota_unit.id == Ticket.kota_id)
         .outerjoin(_kelurahan, _kelurahan.id == Ticket.kelurahan_id)
+        .outerjoin(touches, touches.c.ticket_id == Ticket.id)
+        .outerjoin(_touch, _touch.id == touches.c.event_id)
     )
+
+
+def _one_ticket(ticket_id: int) -> Select[*tuple[Any, ...]]:
+    """The row statement for one ticket (its touches read for that ticket only)."""
+    return _row_select(_touches(TicketEventRow.ticket_id == ticket_id)).where(
+        Ticket.id == ticket_id
+    )
+
+
+def _touch_of(r: RowMapping | Mapping[str, Any]) -> dict[str, Any] | None:
+    """Who last warned or acknowledged the ticket, and when (None: nobody yet)."""
+    if r.get("touch_at") is None:
+        return None
+    return {"kind": r["touch_kind"], "at": _iso(r["touch_at"]), "by": r["touch_by"]}
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -252,12 +296,13 @@ def _row(r: RowMapping | Mapping[str, Any]) -> dict[str, Any] | None:
         "escalation_ack_at": _iso(r["escalation_ack_at"]),
         "version": r["version"],
         "owes_work": sla.owes_work(clocks),
+        "touch": _touch_of(r),
     }
 
 
 def board_row(ticket_id: int) -> dict[str, Any] | None:
     """One open ticket as a board row; None when closed (the client drops it) or unknown."""
-    r = db.session.execute(_row_select().where(Ticket.id == ticket_id)).mappings().first()
+    r = db.session.execute(_one_ticket(ticket_id)).mappings().first()
     return None if r is None else _row(r)
 
 
@@ -277,7 +322,7 @@ class TicketFacts:
 
 def ticket_facts(ticket_id: int, *, from_unit_id: int | None = None) -> TicketFacts | None:
     """The board row plus routing facts for a ticket that just changed."""
-    stmt = _row_select().where(Ticket.id == ticket_id)
+    stmt = _one_ticket(ticket_id)
     if from_unit_id is not None:
         stmt = stmt.add_columns(
             select(Unit.kota_id)
@@ -392,8 +437,9 @@ def _kotas(conn: Connection, scope: BoardScope) -> list[dict[str, Any]]:
 
 def _snapshot(conn: Connection, scope: BoardScope, now: datetime, seq: int) -> dict[str, Any]:
     where = scope.where()
+    touches = _touches(TicketEventRow.ticket_id.in_(select(Ticket.id).where(OPEN, where)))
     rows = conn.execute(
-        _row_select().where(OPEN, where).order_by(Ticket.received_at, Ticket.id)
+        _row_select(touches).where(OPEN, where).order_by(Ticket.received_at, Ticket.id)
     ).mappings()
     tickets = [row for row in (_row(r) for r in rows) if row is not None]
     completed = conn.execute(

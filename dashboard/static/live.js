@@ -1,12 +1,21 @@
 /* Pantau live board: a snapshot on every (re)connect, then Socket.IO deltas.
  *
  * The client keeps a model keyed by ticket id (a row is applied only when its
- * version is newer; a null row drops the ticket), recomputes counters and the
- * late list from it, and ticks ages and lateness every second from the stored
- * deadlines and its own clock (corrected by the server's time), so a ticket
- * turns late on screen at its deadline without any server traffic.
+ * version is newer; a null row drops the ticket), derives from it the counters,
+ * the kota numbers and the two lists, and ticks countdowns and lateness every
+ * second from the stored deadlines and its own clock (corrected by the
+ * server's time), so a ticket turns late on screen at its deadline without any
+ * server traffic.
  *
- * Exposed for tests: window.pantauBoard = {model, lastSeq, connected, ...}.
+ *   Segera     open tickets the unit still owes, not late: time left to their
+ *              next deadline (response, unworked escalation, completion), with
+ *              new arrivals (cfg.newMs, at most cfg.newMax) on top.
+ *   Terlambat  late tickets: escalation level, then lateness (longest first).
+ *   Kronis     late for longer than cfg.chronicMs: one counter tile, never wall rows.
+ *
+ * A row or counter whose content changed flashes (board.css .is-flash).
+ * The workstation's full list lives in desk.js, which hooks into render().
+ * Exposed for tests: window.pantauBoard = {model, lastSeq, connected, compute, ...}.
  * No framework; the socket.io client and (on the workstation) htmx are vendored.
  */
 (function () {
@@ -19,15 +28,18 @@
   var workstation = cfg.mode === "workstation";
 
   var MIN = 60e3, HOUR = 60 * MIN, DAY = 24 * HOUR, WIB = 7 * HOUR;
-  // The escalation job's thresholds (domain/sla.py) and the markers' words
-  // (domain/history.py) come with the page: this file spells neither.
+  // The escalation job's thresholds (domain/sla.py), the markers' words
+  // (domain/history.py) and the board's own rules (views/board.py) come with
+  // the page: this file spells none of them.
   var LEVEL1 = cfg.rules.level1Ms, LEVEL2 = cfg.rules.level2Ms;
-  var WORDS = cfg.words;
+  var CHRONIC = cfg.chronicMs, NEW = cfg.newMs, NEW_MAX = cfg.newMax;
+  var WORDS = cfg.words, DEADLINES = cfg.deadlines, TW = cfg.timeWords, TOUCH = cfg.touch;
   var TICKER_MAX = 30;
+  var FLASH_MS = 2200;
   // The counters, in order: [key, glyph, short label] (views/board.py COUNTERS; the page's tiles).
   var COUNTER_TILES = cfg.counters;
-  var COUNTERS = COUNTER_TILES.map(function (c) { return c[0]; });
-  var GLYPH = { 3: "◆", 2: "▲", 1: "○" };
+  var COUNTERS = COUNTER_TILES.map(function (c) { return c[0]; }).concat(["chronic"]);
+  var GLYPH = { 3: "◆", 2: "▲", 1: "○", 0: "◐" };
   var STATUS_GLYPH = { waiting: "●", dispositioned: "➜", coordinating: "⇄", in_progress: "◐",
     ews: "⚑", awaiting_validation: "◷", reopened: "↺", verified: "✓", rejected: "✕" };
 
@@ -44,26 +56,32 @@
     offset: 0,            // server clock minus client clock, ms
     day: null,            // the Jakarta day the counts belong to
     scope: cfg.scope,
+    cfg: cfg,
     deltas: 0,
     snapshots: 0,
     chains: new Map(),    // publishing process -> seq of the last delta received from it
     gaps: 0,              // deltas found missing (each followed by a fresh snapshot)
     chainBroken: chainBroken,
+    hooks: [],            // render hooks (desk.js): fn(computed, now)
     socket: null
   };
   var buffer = null;       // deltas held while a snapshot is in flight
   var fetchGen = 0;
   var retryTimer = null;
-  var listSignature = "";
   var renderQueued = false;
+  var lastCounts = null;   // what the counters showed last (for the flash)
+  var flashUntil = new Map(); // "row:<id>" / "counter:<key>" -> time its flash ends
 
   var $ = function (id) { return document.getElementById(id); };
   var els = {
     banner: $("board-banner"), bannerText: $("board-banner-text"), live: $("board-live"),
     liveText: $("board-live-text"), clock: $("board-clock"), kotas: $("board-kotas"),
-    list: $("board-list"), more: $("board-more"), ticker: $("board-ticker"),
-    revoked: $("board-revoked"), dialog: $("board-dialog"), toast: $("board-toast")
+    kotaTiles: $("board-kota-tiles"), ticker: $("board-ticker"), revoked: $("board-revoked")
   };
+  var lists = ["segera", "late"].map(function (key) {
+    return { key: key, el: $("board-" + key), count: $("board-" + key + "-count"),
+      more: $("board-" + key + "-more"), empty: $("board-" + key + "-empty"), sig: "", rows: new Map() };
+  }).filter(function (l) { return l.el; });
 
   function now() { return Date.now() + board.offset; }
   function ms(iso) { return iso ? Date.parse(iso) : null; }
@@ -76,14 +94,20 @@
   }
   function hhmm(t) { var d = new Date(t + WIB); return pad(d.getUTCHours()) + ":" + pad(d.getUTCMinutes()); }
   function clockText(t) { var d = new Date(t + WIB); return hhmm(t) + ":" + pad(d.getUTCSeconds()); }
-  // An age as the wall shows it: "3 hari 04:12" ("hari" as formatting.duration_minutes
+  // A span as the board shows it: "3 hari 04:12" ("hari" as formatting.duration_minutes
   // writes a day), under a day a ticking "04:12:09". No other duration words here.
-  function ageText(a) {
+  function spanText(a) {
     if (a < 0) a = 0;
     var s = Math.floor(a / 1000), d = Math.floor(s / 86400);
     s -= d * 86400;
     var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
     return d > 0 ? d + " hari " + pad(h) + ":" + pad(m) : pad(h) + ":" + pad(m) + ":" + pad(sec);
+  }
+  // When a mark was made: today "17:28", another day "3/12 17:28" (Jakarta time).
+  function whenText(at, t) {
+    if (jakartaDay(at) === jakartaDay(t)) return hhmm(at);
+    var d = new Date(at + WIB);
+    return d.getUTCDate() + "/" + (d.getUTCMonth() + 1) + " " + hhmm(at);
   }
 
   // --- the model ----------------------------------------------------------
@@ -95,7 +119,7 @@
         received: ms(row.received_at), clockStart: ms(row.clock_started_at),
         clockStop: ms(row.clock_stopped_at), responseDue: ms(row.response_due_at),
         firstResponse: ms(row.first_response_at), completionDue: ms(row.completion_due_at),
-        ack: ms(row.escalation_ack_at)
+        ack: ms(row.escalation_ack_at), touch: row.touch ? ms(row.touch.at) : null
       }
     };
   }
@@ -131,7 +155,7 @@
     board.synced = true;
     board.snapshots += 1;
     buildKotaTiles();
-    listSignature = "";
+    lists.forEach(function (l) { l.sig = ""; });
   }
 
   var checkTimer = null;
@@ -202,7 +226,7 @@
     scheduleRender();
   }
 
-  // --- lateness, derived on the client --------------------------------------
+  // --- lateness and deadlines, derived on the client ------------------------
 
   function derive(e, t) {
     var r = e.row, x = e.t, owes = r.owes_work;
@@ -210,7 +234,8 @@
     var lateResponse = owes && x.firstResponse === null && x.responseDue <= t;
     var lateCompletion = owes && x.completionDue <= t;
     var level = r.escalation_level || 0;
-    if (owes && r.unit_id !== null && x.clockStop === null) {
+    var assignedUnworked = owes && r.unit_id !== null && x.clockStop === null;
+    if (assignedUnworked) {
       // The same rule as the escalation job (sla.unworked_level) on the current clock.
       var a = t - x.clockStart;
       if (a >= LEVEL2) level = Math.max(level, 2);
@@ -228,23 +253,47 @@
     else if (lateCompletion) since = x.completionDue;
     else if (level === 1) since = x.clockStart + LEVEL1;
     else if (lateResponse) since = x.responseDue;
+    // Since when it has been late at all: the first deadline it missed.
+    var late = owes && tier >= 2, lateSince = null, next = null;
+    if (late) {
+      var missed = [];
+      if (lateResponse) missed.push(x.responseDue);
+      if (lateCompletion) missed.push(x.completionDue);
+      if (level >= 1) missed.push(x.clockStart + LEVEL1);
+      lateSince = missed.length ? Math.min.apply(null, missed) : since;
+    } else if (owes) {
+      // The next deadline, and which one: Segera counts down to it.
+      var due = [["completion", x.completionDue]];
+      if (x.firstResponse === null) due.push(["response", x.responseDue]);
+      if (assignedUnworked) due.push(["level1", x.clockStart + LEVEL1]);
+      due.forEach(function (c) { if (c[1] > t && (!next || c[1] < next.at)) next = { kind: c[0], at: c[1] }; });
+    }
     return {
       unworked: unworked, lateResponse: lateResponse, lateCompletion: lateCompletion,
       level: level, tier: tier, marker: marker,
-      acked: since !== null && x.ack !== null && x.ack >= since
+      acked: since !== null && x.ack !== null && x.ack >= since,
+      late: late, lateSince: lateSince,
+      chronic: late && lateSince !== null && t - lateSince > CHRONIC,
+      segera: owes && !late && next !== null, next: next,
+      isNew: unworked && t - x.received < NEW
     };
   }
 
   function emptyCounts() {
-    var c = {};
+    var c = { late: 0 };
     COUNTERS.forEach(function (k) { c[k] = 0; });
     return c;
   }
 
+  function bySegera(a, b) { return (a.d.next.at - b.d.next.at) || (a.e.row.id - b.e.row.id); }
+  function byLate(a, b) {
+    return (b.d.level - a.d.level) || (a.d.lateSince - b.d.lateSince) || (a.e.row.id - b.e.row.id);
+  }
+
   function compute(t) {
-    var total = emptyCounts(), perKota = new Map(), listed = [];
+    var total = emptyCounts(), perKota = new Map(), segera = [], late = [], chronic = [], all = [];
     board.model.forEach(function (e) {
-      var d = derive(e, t), r = e.row;
+      var d = derive(e, t), r = e.row, item = { e: e, d: d };
       var k = perKota.get(r.kota_id);
       if (!k) { k = emptyCounts(); perKota.set(r.kota_id, k); }
       var add = function (key) { total[key] += 1; k[key] += 1; };
@@ -254,7 +303,11 @@
       if (d.level >= 1) add("escalated");
       if (r.status === "awaiting_validation") add("awaiting_validation");
       if (r.status === "reopened") add("reopened");
-      if (d.tier > 0) listed.push({ e: e, d: d });
+      if (d.late) add("late");
+      if (d.chronic) { add("chronic"); chronic.push(item); }
+      else if (d.late) late.push(item);
+      else if (d.segera) segera.push(item);
+      all.push(item);
     });
     board.completed.forEach(function (n, kota) {
       total.completed_today += n;
@@ -262,8 +315,79 @@
       if (!k) { k = emptyCounts(); perKota.set(kota === "none" ? null : kota, k); }
       k.completed_today += n;
     });
-    listed.sort(function (a, b) { return (a.e.t.received - b.e.t.received) || (a.e.row.id - b.e.row.id); });
-    return { total: total, perKota: perKota, listed: listed };
+    segera.sort(bySegera);
+    // New arrivals head Segera (newest first, at most NEW_MAX): the room sees them come in.
+    var fresh = segera.filter(function (x) { return x.d.isNew; })
+      .sort(function (a, b) { return (b.e.t.received - a.e.t.received) || (b.e.row.id - a.e.row.id); })
+      .slice(0, NEW_MAX);
+    if (fresh.length) {
+      segera = fresh.concat(segera.filter(function (x) { return fresh.indexOf(x) < 0; }));
+    }
+    late.sort(byLate);
+    chronic.sort(byLate);
+    return { total: total, perKota: perKota, segera: segera, late: late, chronic: chronic, all: all };
+  }
+
+  // --- pieces of rows (shared with desk.js) -----------------------------------
+
+  // What a row's clock shows now: time left (Segera), lateness (late), or age.
+  function timeOf(item, t) {
+    var d = item.d;
+    if (d.late) return { mode: "late", text: "+" + spanText(t - d.lateSince) };
+    if (d.next) return { mode: "left", text: spanText(d.next.at - t) };
+    return { mode: "age", text: spanText(t - item.e.t.received) };
+  }
+
+  // The words and shape of a row's state: its late marker, or what Segera counts down to.
+  function chipHtml(item) {
+    var d = item.d;
+    if (d.late) {
+      return '<span class="lmark lmark--' + d.tier + '"><span class="lmark__icon" aria-hidden="true">' +
+        GLYPH[d.tier] + "</span>" + esc(d.marker) + "</span>";
+    }
+    if (d.next) {
+      var kind = d.isNew ? "new" : d.next.kind;
+      return '<span class="dchip dchip--' + kind + '"><span class="lmark__icon" aria-hidden="true">' +
+        (d.isNew ? "●" : GLYPH[d.tier]) + "</span>" + esc(DEADLINES[kind]) + "</span>";
+    }
+    return d.marker ? '<span class="lmark lmark--' + d.tier + '"><span class="lmark__icon" aria-hidden="true">' +
+      GLYPH[d.tier] + "</span>" + esc(d.marker) + "</span>" : "";
+  }
+
+  // Who last warned or acknowledged the ticket and when: "Teguran ke unit 17:28 · MRO Shift Pagi".
+  function touchHtml(e, t) {
+    var m = e.row.touch, w = m && TOUCH[m.kind];
+    if (!w) return "";
+    return '<span class="btouch btouch--' + esc(m.kind) + '"><span class="btouch__glyph" aria-hidden="true">' + esc(w.glyph) +
+      '</span><span class="btouch__label">' + esc(w.label) + '</span> <span class="btouch__when">' +
+      esc(whenText(e.t.touch, t)) + '</span><span class="btouch__by"> · ' + esc(m.by) + "</span></span>";
+  }
+
+  function statusHtml(r) {
+    return '<span class="sbadge sbadge--' + esc(r.status) + '"><span aria-hidden="true">' +
+      (STATUS_GLYPH[r.status] || "○") + "</span>" + esc(r.status_label) + "</span>";
+  }
+
+  // A signature of what a row shows (its flash fires when it changes).
+  function rowSig(item) {
+    var r = item.e.row, d = item.d;
+    return r.version + ":" + d.tier + ":" + d.level + ":" + (d.acked ? 1 : 0) + ":" + (d.isNew ? 1 : 0) +
+      ":" + (d.next ? d.next.kind : "") + ":" + (r.touch ? r.touch.at : "");
+  }
+
+  // Flash a row or counter whose content changed (never on the first render).
+  function flash(key, el, t) {
+    if (key) flashUntil.set(key, t + FLASH_MS);
+    if (!el) return;
+    el.classList.remove("is-flash");
+    void el.offsetWidth;  // restart the animation
+    el.classList.add("is-flash");
+  }
+  function keepFlash(key, el, t) {
+    var until = flashUntil.get(key);
+    if (until == null) return;
+    if (until > t) el.classList.add("is-flash");
+    else { flashUntil.delete(key); el.classList.remove("is-flash"); }
   }
 
   // --- rendering ------------------------------------------------------------
@@ -271,97 +395,111 @@
   function setText(el, text) { if (el && el.textContent !== text) el.textContent = text; }
 
   function buildKotaTiles() {
-    if (!els.kotas) return;
+    if (!els.kotaTiles) return;
     if (!province || board.kotas.length < 2) { els.kotas.hidden = true; return; }
     els.kotas.hidden = false;
-    els.kotas.innerHTML = board.kotas.map(function (k) {
+    els.kotaTiles.innerHTML = board.kotas.map(function (k) {
       return '<div class="ktile" data-kota="' + k.id + '"><div class="ktile__name">' + esc(k.name) +
-        '</div><div class="ktile__grid">' + COUNTER_TILES.map(function (m) {
-          return '<span class="kstat kstat--' + m[0] + '" data-k="' + m[0] + '" title="' + esc(m[2]) +
-            '"><span class="kstat__glyph" aria-hidden="true">' + esc(m[1]) + '</span><span class="kstat__num">0</span>' +
-            '<span class="sr-only"> ' + esc(m[2]) + '</span></span>';
-        }).join("") + "</div></div>";
+        '</div><div class="ktile__nums">' +
+        '<span class="kstat kstat--late" data-k="late"><span class="kstat__glyph" aria-hidden="true">◆</span><span class="kstat__num">0</span><span class="sr-only"> terlambat</span></span>' +
+        '<span class="kstat kstat--unworked" data-k="unworked"><span class="kstat__glyph" aria-hidden="true">○</span><span class="kstat__num">0</span><span class="sr-only"> belum dikerjakan</span></span>' +
+        "</div></div>";
     }).join("");
   }
 
-  function renderCounters(c) {
+  function renderCounters(c, t) {
+    var first = lastCounts === null, seen = {};
     COUNTERS.forEach(function (key) {
       var tile = root.querySelector('[data-counter="' + key + '"]');
       if (!tile) return;
-      setText(tile.querySelector(".ctile__value"), String(c.total[key]));
-      tile.classList.toggle("is-zero", c.total[key] === 0);
+      var value = c.total[key];
+      seen["t:" + key] = value;
+      setText(tile.querySelector(".ctile__value"), String(value));
+      tile.classList.toggle("is-zero", value === 0);
+      if (!first && lastCounts["t:" + key] !== value) flash("counter:" + key, tile, t);
+      else keepFlash("counter:" + key, tile, t);
     });
-    if (!els.kotas || els.kotas.hidden) return;
-    board.kotas.forEach(function (k) {
-      var tile = els.kotas.querySelector('[data-kota="' + k.id + '"]');
-      if (!tile) return;
-      var counts = c.perKota.get(k.id) || emptyCounts();
-      COUNTERS.forEach(function (key) {
-        var s = tile.querySelector('[data-k="' + key + '"]');
-        setText(s.querySelector(".kstat__num"), String(counts[key]));
-        s.classList.toggle("is-zero", counts[key] === 0);
+    if (els.kotas && !els.kotas.hidden) {
+      board.kotas.forEach(function (k) {
+        var tile = els.kotaTiles.querySelector('[data-kota="' + k.id + '"]');
+        if (!tile) return;
+        var counts = c.perKota.get(k.id) || emptyCounts();
+        ["late", "unworked"].forEach(function (key) {
+          var s = tile.querySelector('[data-k="' + key + '"]'), id = "k:" + k.id + ":" + key;
+          seen[id] = counts[key];
+          setText(s.querySelector(".kstat__num"), String(counts[key]));
+          s.classList.toggle("is-zero", counts[key] === 0);
+          if (!first && lastCounts[id] !== undefined && lastCounts[id] !== counts[key]) flash("kota:" + id, s, t);
+          else keepFlash("kota:" + id, s, t);
+        });
       });
+    }
+    lastCounts = seen;
+  }
+
+  function wallRowHtml(item, t) {
+    var r = item.e.row, d = item.d, tm = timeOf(item, t);
+    var where = esc(r.unit) + (province && r.kota ? ' <span class="brow__kota">· ' + esc(r.kota) + "</span>" : "");
+    return '<li class="brow tier-' + d.tier + (d.late ? " is-late" : "") + (d.isNew ? " is-new" : "") + '" data-id="' + r.id + '">' +
+      '<span class="brow__line"><span class="brow__time brow__time--' + tm.mode + '">' +
+      (tm.mode === "left" ? '<span class="sr-only">' + esc(TW.left) + " </span>" : "") +
+      '<span class="brow__clock">' + esc(tm.text) + "</span></span>" +
+      '<span class="brow__cat">' + esc(r.category) + "</span></span>" +
+      '<span class="brow__line brow__line--sub">' + chipHtml(item) +
+      '<span class="brow__where">' + where + "</span></span>" +
+      // Who last warned or acknowledged it: a line of its own, so the name is never cut.
+      (r.touch ? '<span class="brow__line brow__line--sub brow__line--touch">' + touchHtml(item.e, t) + "</span>" : "") + "</li>";
+  }
+
+  // How many rows a wall list may show: as many as fit, at most --max-rows (board.css).
+  function maxRows(el) {
+    var v = parseInt(window.getComputedStyle(el).getPropertyValue("--max-rows"), 10);
+    return v > 0 ? v : 8;
+  }
+
+  function renderWallList(l, items, t) {
+    var cap = maxRows(l.el), shown = items.slice(0, cap);
+    var sig = shown.map(function (x) { return x.e.row.id + "=" + rowSig(x); }).join(",") + "|" + l.el.clientHeight + "|" + items.length;
+    if (sig !== l.sig) {
+      var initial = l.sig === "";
+      l.sig = sig;
+      l.el.innerHTML = shown.map(function (x) { return wallRowHtml(x, t); }).join("");
+      // Keep only the rows that fit whole: the wall never scrolls.
+      while (l.el.lastElementChild && l.el.scrollHeight > l.el.clientHeight + 1) l.el.removeChild(l.el.lastElementChild);
+      var rows = new Map();
+      Array.prototype.forEach.call(l.el.children, function (li, i) {
+        var id = shown[i].e.row.id, s = rowSig(shown[i]);
+        rows.set(id, s);
+        // A row new to the list, or showing something new, flashes (not on a fresh snapshot).
+        if (!initial && l.rows.get(id) !== s) flash("row:" + id, li, t);
+        else keepFlash("row:" + id, li, t);
+      });
+      l.rows = rows;
+      var hidden = items.length - l.el.children.length;
+      setText(l.more, hidden > 0 ? "+" + hidden + " " + TW.more : "");
+      setText(l.count, String(items.length));
+      if (l.empty) l.empty.hidden = items.length > 0;
+      return;
+    }
+    // Same rows: tick their clocks in place.
+    Array.prototype.forEach.call(l.el.children, function (li, i) {
+      setText(li.querySelector(".brow__clock"), timeOf(shown[i], t).text);
+      keepFlash("row:" + shown[i].e.row.id, li, t);
     });
-  }
-
-  function rowHtml(item) {
-    var r = item.e.row, d = item.d;
-    var html = '<div class="blist__row tier-' + d.tier + '" role="row" data-id="' + r.id + '">' +
-      '<span role="cell" class="blist__mark"><span class="lmark lmark--' + d.tier + '"><span class="lmark__icon" aria-hidden="true">' +
-      GLYPH[d.tier] + "</span>" + esc(d.marker) + "</span>" +
-      (d.acked ? '<span class="lmark__ack" title="' + esc(WORDS.acknowledged) + '">✓<span class="sr-only"> ' + esc(WORDS.acknowledged) + "</span></span>" : "") +
-      "</span>" +
-      '<span role="cell" class="blist__age" data-received="' + item.e.t.received + '"></span>' +
-      '<span role="cell" class="blist__what"><span class="blist__cat">' + esc(r.category) +
-      '</span> <span class="blist__tracking">' + esc(r.tracking) + "</span></span>" +
-      '<span role="cell" class="blist__unit">' + esc(r.unit) + "</span>" +
-      (province ? '<span role="cell" class="blist__kota">' + esc(r.kota || "—") + "</span>" : "") +
-      '<span role="cell" class="blist__status"><span class="sbadge sbadge--' + esc(r.status) + '"><span aria-hidden="true">' +
-      (STATUS_GLYPH[r.status] || "○") + "</span>" + esc(r.status_label) + "</span></span>";
-    if (workstation) {
-      var canAck = d.tier >= 2 && !d.acked;
-      html += '<span role="cell" class="blist__actions">' +
-        '<a class="bbtn" href="' + esc(cfg.ticketUrl.replace(cfg.idPlaceholder, r.id)) + '" target="_blank" rel="noopener">Buka</a>' +
-        '<button type="button" class="bbtn" data-act="warning" data-id="' + r.id + '">Tegur</button>' +
-        '<button type="button" class="bbtn" data-act="acknowledge" data-id="' + r.id + '"' + (canAck ? "" : " disabled") + ">Tangani</button>" +
-        '<button type="button" class="bbtn" data-act="note" data-id="' + r.id + '">Catat</button></span>';
-    }
-    return html + "</div>";
-  }
-
-  function renderList(c, t) {
-    var sig = c.listed.map(function (x) {
-      return x.e.row.id + ":" + x.e.row.version + ":" + x.d.tier + ":" + x.d.level + ":" + (x.d.acked ? 1 : 0);
-    }).join(",") + "|" + els.list.clientHeight;
-    if (sig !== listSignature) {
-      listSignature = sig;
-      var cap = Math.min(c.listed.length, 120);
-      els.list.innerHTML = c.listed.slice(0, cap).map(rowHtml).join("");
-      // Keep only the rows that fit: the wall never scrolls.
-      var rows = els.list.children, shown = rows.length;
-      if (shown) {
-        var h = rows[0].getBoundingClientRect().height || 1;
-        var fit = Math.max(1, Math.floor((els.list.clientHeight + 1) / h));
-        while (rows.length > fit) els.list.removeChild(els.list.lastChild);
-        shown = rows.length;
-      }
-      var hidden = c.listed.length - shown;
-      setText(els.more, hidden > 0 ? "+" + hidden + " lainnya" : (c.listed.length ? "" : "Tidak ada tiket terlambat atau belum dikerjakan."));
-      els.more.classList.toggle("is-empty", !c.listed.length);
-    }
-    var ages = els.list.querySelectorAll(".blist__age");
-    for (var i = 0; i < ages.length; i++) setText(ages[i], ageText(t - Number(ages[i].getAttribute("data-received"))));
   }
 
   function renderTicker() {
+    if (!els.ticker) return;
     var sig = board.ticker.map(function (x) { return x.seq; }).join(",") + "|" + els.ticker.clientHeight;
     if (els.ticker.getAttribute("data-sig") === sig) return;
     els.ticker.setAttribute("data-sig", sig);
     els.ticker.innerHTML = board.ticker.map(function (x) {
       return '<li class="tick tick--' + esc(x.tone) + '" data-seq="' + x.seq + '"><span class="tick__time">' + hhmm(ms(x.at)) +
         '</span><span class="tick__glyph" aria-hidden="true">' + esc(x.glyph) + '</span><span class="tick__body"><span class="tick__label">' +
-        esc(x.label) + '</span><span class="tick__meta">' + esc(x.tracking) + " · " + esc(x.category) +
-        (province && x.kota ? " · " + esc(x.kota) : "") + "</span></span></li>";
+        esc(x.label) + "</span>" +
+        // Tracking numbers and the rest of the meta only on the workstation (the wall shows what happened).
+        (workstation ? '<span class="tick__meta">' + esc(x.tracking) + " · " + esc(x.category) +
+          (province && x.kota ? " · " + esc(x.kota) : "") + "</span>" : "") + "</span></li>";
     }).join("");
     // Drop the lines that do not fit (no half-cut lines, no scrolling).
     while (els.ticker.lastChild && els.ticker.scrollHeight > els.ticker.clientHeight + 1) {
@@ -375,9 +513,11 @@
     setText(els.clock, clockText(t));
     if (!board.synced) return;
     var c = compute(t);
-    renderCounters(c);
-    renderList(c, t);
+    board.last = c;
+    renderCounters(c, t);
+    lists.forEach(function (l) { renderWallList(l, l.key === "segera" ? c.segera : c.late, t); });
     renderTicker();
+    board.hooks.forEach(function (h) { h(c, t); });
     root.setAttribute("aria-busy", "false");
   }
 
@@ -386,6 +526,12 @@
     renderQueued = true;
     window.requestAnimationFrame(render);
   }
+
+  board.compute = compute;
+  board.render = scheduleRender;
+  board.now = now;
+  board.parts = { esc: esc, timeOf: timeOf, chipHtml: chipHtml, touchHtml: touchHtml, statusHtml: statusHtml,
+    rowSig: rowSig, flash: flash, keepFlash: keepFlash, setText: setText, hhmm: hhmm, GLYPH: GLYPH };
 
   // --- connection -----------------------------------------------------------
 
@@ -478,66 +624,6 @@
     }
     render();
   }, 1000);
-  window.addEventListener("resize", function () { listSignature = ""; scheduleRender(); });
+  window.addEventListener("resize", function () { lists.forEach(function (l) { l.sig = ""; }); scheduleRender(); });
   render();
-
-  // --- workstation actions (MRO / admin) ------------------------------------
-
-  if (!workstation || !els.dialog) return;
-
-  var ACTIONS = {
-    warning: { title: "Teguran ke unit", submit: "Kirim teguran", done: "Teguran terkirim",
-      text: "Mohon segera ditindaklanjuti: laporan ini sudah melewati batas waktu." },
-    acknowledge: { title: "Tangani eskalasi", submit: "Tandai ditangani", done: "Eskalasi ditandai ditangani",
-      text: "Eskalasi diterima MRO; unit sudah dihubungi." },
-    note: { title: "Catatan MRO", submit: "Simpan catatan", done: "Catatan tersimpan", text: "" }
-  };
-
-  function toast(text) {
-    if (!els.toast) return;
-    els.toast.textContent = text;
-    els.toast.hidden = false;
-    window.clearTimeout(toast.timer);
-    toast.timer = window.setTimeout(function () { els.toast.hidden = true; }, 4000);
-  }
-
-  function openAction(kind, id) {
-    var e = board.model.get(id), a = ACTIONS[kind];
-    if (!e || !a) return;
-    var r = e.row;
-    els.dialog.innerHTML =
-      '<form class="bform" method="post" hx-post="' + esc(cfg.noteUrl.replace(cfg.idPlaceholder, r.id)) +
-      '" hx-swap="none" hx-disabled-elt="find button[type=submit]">' +
-      '<h2 id="bdialog-title">' + esc(a.title) + ' <span class="mono">' + esc(r.tracking) + "</span></h2>" +
-      '<p class="bform__meta">' + esc(r.category) + " · " + esc(r.unit) + (r.kota ? " · " + esc(r.kota) : "") + "</p>" +
-      '<input type="hidden" name="kind" value="' + esc(kind) + '">' +
-      '<input type="hidden" name="version" value="' + r.version + '">' +
-      '<label for="bform-text">Isi</label>' +
-      '<textarea id="bform-text" name="text" rows="4" maxlength="2000" required>' + esc(a.text) + "</textarea>" +
-      '<div class="bform__actions"><button type="submit" class="bbtn bbtn--primary">' + esc(a.submit) + "</button>" +
-      '<button type="button" class="bbtn" data-close>Batal</button></div></form>';
-    var form = els.dialog.querySelector("form");
-    form.addEventListener("htmx:afterRequest", function (evt) {
-      var status = evt.detail.xhr ? evt.detail.xhr.status : 0;
-      if (status >= 200 && status < 300) {
-        els.dialog.close();
-        toast(a.done + " — " + r.tracking);
-      } else {
-        els.dialog.close(); // the refusal is shown in #alerts (HX-Retarget)
-      }
-    });
-    window.htmx.process(form);
-    els.dialog.showModal();
-    var text = els.dialog.querySelector("textarea");
-    text.focus();
-    text.setSelectionRange(text.value.length, text.value.length);
-  }
-
-  els.list.addEventListener("click", function (evt) {
-    var btn = evt.target.closest("button[data-act]");
-    if (btn) openAction(btn.getAttribute("data-act"), Number(btn.getAttribute("data-id")));
-  });
-  els.dialog.addEventListener("click", function (evt) {
-    if (evt.target.closest("[data-close]")) els.dialog.close();
-  });
 })();

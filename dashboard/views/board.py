@@ -21,7 +21,7 @@ from .. import clock
 from ..domain import history as vocabulary
 from ..domain import sla
 from ..domain.inputs import InvalidNumber, parse_id
-from ..domain.workflow import Role
+from ..domain.workflow import Role, Status
 from ..live.sockets import revoke_wall
 from ..queries import board as board_reads
 from ..queries import walls as wall_reads
@@ -43,6 +43,41 @@ COUNTERS = (
     ("reopened", "↺", "Dibuka kembali", "Dibuka kembali"),
     ("completed_today", "✓", "Selesai hari ini", "Selesai hari ini"),
 )
+# A late ticket stuck past its first missed deadline for longer than this is
+# "chronic": the wall counts it in one tile (which opens its list on the
+# workstation) instead of filling its rows with year-old tickets.
+CHRONIC_AFTER = timedelta(days=30)
+CHRONIC_TILE = ("chronic", "⧗", f"Kronis > {CHRONIC_AFTER.days} hari")
+# A ticket received this recently and not yet worked is a new arrival: it heads
+# the Segera list (marked "Baru") so the room sees it come in, at most NEW_MAX of them.
+NEW_ARRIVAL = timedelta(minutes=10)
+NEW_MAX = 3
+# What each countdown in Segera counts down to (live.js ``nextDeadline()``).
+DEADLINE_WORDS = {
+    "response": "Batas respons",
+    "level1": "Menuju eskalasi",
+    "completion": "Tenggat selesai",
+    "new": "Baru",
+}
+# The few words around a time on the board: time left, lateness, age.
+TIME_WORDS = {"left": "sisa", "late": "lewat", "age": "umur", "more": "lainnya"}
+# The workstation's "keadaan" filter: the board's lists first, then each open status.
+STATE_FILTERS = (
+    ("active", "Segera + terlambat"),
+    ("segera", "Segera"),
+    ("late", "Terlambat"),
+    ("chronic", CHRONIC_TILE[2]),
+    ("unworked", "Belum dikerjakan"),
+    ("all", "Semua tiket terbuka"),
+)
+SORTS = (
+    ("priority", "Prioritas"),
+    ("deadline", "Tenggat terdekat"),
+    ("newest", "Terbaru diterima"),
+    ("oldest", "Terlama diterima"),
+    ("unit", "Unit (A–Z)"),
+)
+PAGE_SIZE = 25
 # Placeholder id in URL templates handed to live.js (replaced client-side).
 ID_PLACEHOLDER = 987654321
 
@@ -100,6 +135,19 @@ def _render_board(
         },
         "words": vocabulary.board_words(),
         "counters": [(key, glyph, short) for key, glyph, _label, short in COUNTERS],
+        # The board's own rules: chronic lateness, new arrivals, the workstation's pages.
+        "chronicMs": _ms(CHRONIC_AFTER),
+        "newMs": _ms(NEW_ARRIVAL),
+        "newMax": NEW_MAX,
+        "pageSize": PAGE_SIZE,
+        "deadlines": DEADLINE_WORDS,
+        "timeWords": TIME_WORDS,
+        # Who last warned or acknowledged a row: the history's staff label and glyph.
+        "touch": {
+            kind: {"label": words.staff, "glyph": words.glyph}
+            for kind, words in vocabulary.NOTE_KINDS.items()
+            if kind in board_reads.TOUCH_KINDS
+        },
     }
     response = current_app.make_response(
         render_template(
@@ -107,6 +155,10 @@ def _render_board(
             scope=scope,
             config=config,
             counters=COUNTERS,
+            chronic=CHRONIC_TILE,
+            states=STATE_FILTERS,
+            statuses=[(status.value, status.label) for status in Status if status.is_open],
+            sorts=SORTS,
             mode=mode,
             kota_code=kota_code,
             kotas=board_reads.kota_choices() if scope.is_province or scope.kind == "kota" else [],

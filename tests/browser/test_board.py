@@ -146,12 +146,13 @@ def test_the_wall_board_shows_a_new_ticket_without_a_reload(browser_page, kiosk:
     before = page.evaluate("pantauBoard.lastSeq")
 
     tid = _post_ticket(kiosk, "BROWSER-1")
-    row = page.locator(f'#board-list [data-id="{tid}"]')
+    # A new report heads Segera (time left to its deadlines; new arrivals on top).
+    row = page.locator(f'#board-segera [data-id="{tid}"]')
     row.wait_for(timeout=5000)
     assert page.evaluate("window.__noReload") is True
     assert page.evaluate(f"pantauBoard.model.has({tid})")
     assert page.evaluate("pantauBoard.lastSeq") > before
-    assert "Belum dikerjakan" in row.inner_text()
+    assert "Baru" in row.inner_text()
     assert page.locator("#board-ticker .tick__label").first.inner_text() == "Laporan baru"
 
     # The wall never scrolls at 1920×1080.
@@ -162,15 +163,17 @@ def test_the_wall_board_shows_a_new_ticket_without_a_reload(browser_page, kiosk:
 
     # Lateness is derived on the client from the stored deadline: move the
     # board's clock 70 s ahead, past the response deadline of a ticket that
-    # falls due in 60 s, and its row turns late on its own, with no event.
-    soon = page.locator(f'#board-list [data-id="{kiosk.due_soon}"]')
-    assert "Belum dikerjakan" in soon.inner_text()
+    # falls due in 60 s, and it leaves Segera for Terlambat on its own, with no event.
+    soon = page.locator(f'#board-segera [data-id="{kiosk.due_soon}"]')
+    assert "Batas respons" in soon.inner_text()
     late = page.locator('[data-counter="late_response"] .ctile__value')
     late_before = int(late.inner_text())
     deltas = page.evaluate("pantauBoard.deltas")
     page.evaluate("pantauBoard.offset += 70e3")
-    soon.locator(".lmark--2").wait_for(timeout=3000)
-    assert "Lewat respons" in soon.inner_text()
+    now_late = page.locator(f'#board-late [data-id="{kiosk.due_soon}"]')
+    now_late.locator(".lmark--2").wait_for(timeout=3000)
+    assert "Lewat respons" in now_late.inner_text()
+    assert soon.count() == 0
     assert page.evaluate("pantauBoard.deltas") == deltas
     assert int(late.inner_text()) == late_before + 1
 
@@ -195,6 +198,6 @@ def test_the_board_shows_a_banner_while_the_server_is_down_and_resyncs_after(
         missed = new_ticket(clock.now(), external_id="MISSED-1", **AT_SENAYAN)
     server.start()
     page.locator("#board-banner").wait_for(state="hidden", timeout=5000)
-    page.locator(f'#board-list [data-id="{missed}"]').wait_for(timeout=5000)
+    page.locator(f'#board-segera [data-id="{missed}"]').wait_for(timeout=5000)
     assert page.evaluate("window.__noReload") is True
     assert page.evaluate("pantauBoard.snapshots") == 2

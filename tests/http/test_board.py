@@ -23,7 +23,7 @@ from dashboard.extensions import db
 from dashboard.models import Ticket, TicketEventRow, User, WallToken
 from dashboard.queries.board import OPEN
 from dashboard.scope import actor_for_user, ticket_scope
-from dashboard.views.board import COUNTERS
+from dashboard.views.board import CHRONIC_AFTER, COUNTERS
 from tests.conftest import T0
 from tests.factories import later
 from tests.http.helpers import (
@@ -434,3 +434,39 @@ def test_a_snapshot_needs_only_one_pooled_connection(tmp_path) -> None:
     finally:
         if answers:
             gen.close()
+
+
+def test_the_board_ships_its_own_rules_and_the_history_words_for_marks(
+    places_sqlite: Places, sqlite_app: Flask
+) -> None:
+    html = client_as(sqlite_app, "mro").get("/board").get_data(as_text=True)
+    config = json.loads(re.search(r"data-config='([^']+)'", html).group(1).replace("&#39;", "'"))
+    assert config["chronicMs"] == CHRONIC_AFTER.total_seconds() * 1000 == 30 * 86400 * 1000
+    assert config["newMs"] > 0 and config["newMax"] >= 1
+    assert config["touch"] == {
+        "warning": {"label": "Teguran ke unit", "glyph": "!"},
+        "acknowledge": {"label": "Eskalasi diterima", "glyph": "✓"},
+    }
+    # Two lists, a chronic tile that opens the workstation's chronic list.
+    assert 'id="board-segera"' in html and 'id="board-late"' in html
+    assert 'href="/board/workstation?keadaan=chronic"' in html
+    assert "Kronis &gt; 30 hari" in html
+
+
+def test_an_executive_board_has_the_chronic_tile_without_a_link(
+    places_sqlite: Places, sqlite_app: Flask
+) -> None:
+    html = client_as(sqlite_app, "exec_prov").get("/board").get_data(as_text=True)
+    assert 'data-counter="chronic"' in html
+    assert "/board/workstation" not in html
+
+
+def test_the_workstation_has_filters_for_every_row(
+    places_sqlite: Places, sqlite_app: Flask
+) -> None:
+    html = client_as(sqlite_app, "mro").get("/board/workstation").get_data(as_text=True)
+    for name in ("keadaan", "kota", "unit", "kategori", "status", "urut", "semua"):
+        assert f'name="{name}"' in html
+    assert "Tampilkan semua" in html
+    assert 'src="/static/desk.js"' in html
+    assert 'id="board-segera"' not in html  # the desk lists every row instead

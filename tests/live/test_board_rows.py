@@ -221,3 +221,55 @@ def test_a_first_completion_is_flagged_for_the_completed_today_counter(
     ((_, body, _rooms),) = emits
     assert body["kind"] == "completed" and body["first_completion"] is True
     assert body["row"]["status"] == "awaiting_validation"
+
+
+def test_a_row_says_who_last_warned_or_acknowledged_it_and_when(
+    world: World, emits: Emits, selects: Statements
+) -> None:
+    tid = new_ticket(T0, external_id="W-1")
+    other = new_ticket(T0, external_id="W-2", **AT_SENAYAN)
+    mro, admin = world.actor("mro"), world.actor("admin")
+    assert q.board_row(tid)["touch"] is None
+    svc.add_note(
+        tid, text="Mohon segera", kind="warning", actor=mro, now=T0, publish=svc.no_publish
+    )
+    # A plain note is not a warning: the row keeps the warning.
+    svc.add_note(
+        tid,
+        text="Sudah ditelepon",
+        kind="note",
+        actor=mro,
+        now=T0 + timedelta(minutes=5),
+        publish=svc.no_publish,
+    )
+    assert q.board_row(tid)["touch"] == {
+        "kind": "warning",
+        "at": T0.isoformat(),
+        "by": mro.label,
+    }
+    events: list[Any] = []
+    svc.add_note(
+        tid,
+        text="Eskalasi diterima",
+        kind="acknowledge",
+        actor=admin,
+        now=T0 + timedelta(minutes=30),
+        publish=events.append,
+    )
+    # The snapshot reads the latest mark of every row in the same statements as before.
+    selects.sql.clear()
+    snap = q.board_snapshot(q.BoardScope("province", None, "Provinsi"), now=T0 + timedelta(hours=1))
+    assert len(selects.sql) == 5
+    rows = {row["id"]: row for row in snap["tickets"]}
+    assert rows[tid]["touch"] == {
+        "kind": "acknowledge",
+        "at": (T0 + timedelta(minutes=30)).isoformat(),
+        "by": admin.label,
+    }
+    assert rows[other]["touch"] is None
+    # The pushed row carries the same mark, still in one query.
+    selects.sql.clear()
+    publisher.publish(events[0])
+    assert len(selects.sql) == 1
+    ((_name, body, _rooms),) = emits
+    assert body["row"]["touch"] == rows[tid]["touch"]
