@@ -67,6 +67,13 @@
     }
     // The container is one tab stop with a name; Leaflet's own keyboard handling
     // pans and zooms, and Tab leaves the map as it entered.
+    if (window.ResizeObserver) {
+      // Panels that size themselves after the map (the board's side column).
+      new window.ResizeObserver(function () {
+        map.invalidateSize(false);
+        if (map.pantauRefit) map.pantauRefit();
+      }).observe(canvas);
+    }
     canvas.setAttribute("role", "region");
     canvas.setAttribute("aria-label", el.dataset.label || "Peta");
     return map;
@@ -322,6 +329,7 @@
     var state = { level: el.dataset.level || "kota", metric: el.dataset.metric || "late",
                   layer: null, data: null, fitted: null };
     var labels = L.layerGroup().addTo(map);
+    map.pantauRefit = function () { if (state.layer) fit(map, state.layer, null); };
 
     function render() {
       var data = state.data;
