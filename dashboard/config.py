@@ -26,6 +26,8 @@ ENV_KEYS = {
     "PANTAU_RATE_LIMIT_INGEST": "RATE_LIMIT_INGEST",
     "PUBLIC_BASE_URL": "PUBLIC_BASE_URL",
     "PANTAU_SHIFTS": "SHIFTS",
+    "PANTAU_MAP_TILES": "MAP_TILES",
+    "PANTAU_MAP_TILES_ATTRIBUTION": "MAP_TILES_ATTRIBUTION",
 }
 
 
@@ -82,6 +84,10 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "SOCKETIO_ASYNC_MODE": "threading",
         # MRO shift start times, Jakarta time (views/handover.py checks them at start-up).
         "SHIFTS": "07:00,15:00,23:00",
+        # Maps draw the units' own shapes; a tile layer only when a URL template is set
+        # (e.g. https://tiles.example.go.id/{z}/{x}/{y}.png). Its host joins the CSP img-src.
+        "MAP_TILES": None,
+        "MAP_TILES_ATTRIBUTION": None,
     }
 
 

@@ -61,11 +61,13 @@ def _headers(app: Flask, response: Response) -> Response:
     h = response.headers
     if _must_not_be_stored(response) and "no-store" not in h.get("Cache-Control", ""):
         h["Cache-Control"] = "no-store"
-    h.setdefault("Content-Security-Policy", CSP)
+    tiles = app.config.get("MAP_TILES_ORIGIN")  # views/maps.py: PANTAU_MAP_TILES' host
+    csp = CSP.replace("blob:", f"blob: {tiles}", 1) if tiles else CSP
+    h.setdefault("Content-Security-Policy", csp)
     h.setdefault("X-Content-Type-Options", "nosniff")
     h.setdefault("X-Frame-Options", "DENY")
     h.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+    h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self), payment=()")
     h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     # HSTS only when the browser reached us over TLS (directly or through a
     # proxy that says so with ProxyFix), or when the deployment says it is

@@ -14,6 +14,7 @@ set -euo pipefail
 HTMX_VERSION="${HTMX_VERSION:-2.0.11}"           # latest 2.0.x
 SOCKETIO_VERSION="${SOCKETIO_VERSION:-4.8.4}"    # latest 4.x
 FONT_VERSION="${FONT_VERSION:-5.3.0}"            # @fontsource/plus-jakarta-sans
+LEAFLET_VERSION="${LEAFLET_VERSION:-1.9.4}"      # latest 1.9.x
 AXE_VERSION="${AXE_VERSION:-4.14.1}"             # axe-core, tests only (block at the end)
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -68,6 +69,13 @@ for weight in 400 600 700 800; do
 done
 # @font-face rules live in dashboard/static/css/pantau.css (relative URLs).
 
+fetch leaflet "$LEAFLET_VERSION" leaflet
+# The maps draw the units' own geometry (no tile server); the marker images are
+# referenced by leaflet.css / L.Icon.Default relative to this directory.
+cp "$WORK/leaflet/package/dist/leaflet.js" "$WORK/leaflet/package/dist/leaflet.css" \
+  "$VENDOR/leaflet/"
+mkdir -p "$VENDOR/leaflet/images"
+cp "$WORK/leaflet/package/dist/images/"*.png "$VENDOR/leaflet/images/"
 # --- axe-core: for the TESTS only (tests/browser/test_a11y.py) -------------
 # Never served by the app: it goes to tests/browser/vendor/, and the browser
 # tests inject it with Playwright's page.evaluate (under the app's real CSP).

@@ -14,6 +14,7 @@ from . import (
     filters,
     handover,
     kpi,
+    maps,
     open311,
     portal,
     public,
@@ -33,6 +34,7 @@ BLUEPRINTS = (
     validation.bp,
     kpi.bp,
     handover.bp,
+    maps.bp,
 )
 
 
