@@ -203,7 +203,7 @@ def usual_units(category_id: int, now: datetime) -> list[int]:
         .limit(USUAL_LIMIT)
     )
     ids = [agency] if agency is not None else []
-    return list(dict.fromkeys(ids + [uid for uid, _n in recent]))
+    return list(dict.fromkeys(ids + [uid for uid, _n in recent if uid is not None]))
 
 
 def is_visible(ticket_id: int, actor: Actor) -> bool:
