@@ -211,19 +211,29 @@ def wall(token: str) -> Response:
     return response
 
 
-@bp.route("/board/snapshot.json")
-def snapshot() -> Response:
-    """The full board as JSON (seq, open tickets, kota tiles, counts, ticker) for (re)connects."""
+def requested_scope(what: str = "papan") -> board_reads.BoardScope | Response:
+    """The board a JSON request may read: a wall token's (``?wall=``), else the logged-in
+    user's (a province viewer narrowed by ``?kota=``). The one rule for the snapshot and
+    the board's map (views/maps.py); a refusal is the JSON answer to return."""
     token = request.args.get("wall")
     if token is not None:
         found = wall_reads.resolve_wall_token(token)
         scope = board_reads.scope_for_wall(found.kota_id) if found else None
         if scope is None:
             return _json_error(404, "not_found", "Token papan tidak dikenal atau sudah dicabut.")
-    else:
-        if not current_user.is_authenticated:
-            return _json_error(401, "unauthorized", "Silakan masuk untuk membuka papan.")
-        scope, _code = _user_scope()
+        return scope
+    if not current_user.is_authenticated:
+        return _json_error(401, "unauthorized", f"Silakan masuk untuk membuka {what}.")
+    return _user_scope()[0]
+
+
+@bp.route("/board/snapshot.json")
+def snapshot() -> Response:
+    """The full board as JSON (seq, open tickets, kota tiles, counts, ticker) for (re)connects."""
+    scope = requested_scope()
+    if isinstance(scope, Response):
+        return scope
+    token = request.args.get("wall")
     encoded = board_reads.encoded_snapshot(scope, now=clock.now())
     gzipped = "gzip" in request.headers.get("Accept-Encoding", "")
     response = current_app.response_class(

@@ -22,14 +22,12 @@ from sqlalchemy import and_
 from .. import clock
 from ..cache import TTLCache
 from ..domain.inputs import InvalidNumber, parse_id
-from ..domain.workflow import Role
 from ..extensions import limiter
 from ..queries import board as board_reads
 from ..queries import maps as map_reads
-from ..queries import walls as wall_reads
 from ..queries.kpis import NotVisible, area_scope
 from ..scope import actor_for_user, ticket_scope
-from .board import BOARD_ROLES
+from .board import requested_scope
 
 bp = Blueprint("maps", __name__, url_prefix="/maps")
 
@@ -189,31 +187,6 @@ def area(unit_id: int) -> Response:
 # --- choropleths (scoped) -------------------------------------------------------------
 
 
-def _board_scope() -> board_reads.BoardScope | Response:
-    """The board this request may see: a wall token's, or the logged-in user's (a province
-    viewer may narrow it with ``?kota=<code>``) — the snapshot endpoint's rule."""
-    token = request.args.get("wall")
-    if token is not None:
-        found = wall_reads.resolve_wall_token(token)
-        scope = board_reads.scope_for_wall(found.kota_id) if found else None
-        if scope is None:
-            return _json_error(404, "Token papan tidak dikenal atau sudah dicabut.")
-        return scope
-    if not current_user.is_authenticated:
-        return _json_error(401, "Silakan masuk untuk membuka peta.")
-    if Role(current_user.role) not in BOARD_ROLES:
-        abort(404)
-    user = current_user._get_current_object()
-    scope = board_reads.scope_for_user(user)
-    code = (request.args.get("kota") or "").strip().upper()
-    if scope is not None and code:
-        found_kota = board_reads.kota_by_code(code)
-        scope = board_reads.scope_for_user(user, kota_id=found_kota[0]) if found_kota else None
-    if scope is None:
-        abort(404)
-    return scope
-
-
 def _json_error(status: int, message: str) -> Response:
     response = jsonify(error="not_found" if status == 404 else "unauthorized", message=message)
     response.status_code = status
@@ -237,7 +210,7 @@ def board() -> Response:
     level = _level("kota")
     if level is None:
         return _bad("level harus kota, kecamatan atau kelurahan")
-    scope = _board_scope()
+    scope = requested_scope("peta")  # the snapshot's rule (views/board.py)
     if isinstance(scope, Response):
         return scope
     kota_id = _map_kota(scope)

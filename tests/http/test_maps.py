@@ -195,7 +195,10 @@ def test_a_kota_a_user_gets_nothing_of_kota_b_on_the_board_map(
 def test_a_kota_executive_cannot_widen_the_board_map_to_another_kota(
     places: Places, app: Flask
 ) -> None:
-    assert client_as(app, "exec_tim").get("/maps/board.json?kota=JKT-SEL").status_code == 404
+    # As on /board: only province viewers narrow; a walikota keeps their own kota's map.
+    own = client_as(app, "exec_tim").get("/maps/board.json?kota=JKT-SEL&level=kelurahan")
+    assert own.status_code == 200
+    assert "Senayan" not in own.get_data(as_text=True) and names(own.get_json())
     narrowed = counted(client_as(app, "mro"), "/maps/board.json?kota=JKT-SEL&level=kelurahan")
     assert names(narrowed) == {"Kelurahan Senayan"}
     assert narrowed["totals"]["open"] == 1
