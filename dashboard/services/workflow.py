@@ -390,10 +390,16 @@ def verify(
     """A validator accepts the completion: the ticket is closed (Selesai). Against the
     reporter's "not fixed" only with a one-line justification (domain.validation)."""
     justification = validation_rules.one_line(justification)
-    not_fixed = validation_reads.rated_not_fixed(ticket_id)
-    if problem := validation_rules.justification_problem(justification, rated_not_fixed=not_fixed):
-        db.session.rollback()
-        raise InvalidInput({"justification": problem})
+
+    def justified(_ticket: Ticket, _event: ev.TicketEvent) -> None:
+        # Asked once the scope and the state machine have said yes: someone who may not
+        # see or verify the ticket learns nothing about its rating from the refusal.
+        not_fixed = validation_reads.rated_not_fixed(ticket_id)
+        problem = validation_rules.justification_problem(justification, rated_not_fixed=not_fixed)
+        if problem:
+            db.session.rollback()
+            raise InvalidInput({"justification": problem})
+
     return act(
         ticket_id,
         wf.Verify(note=note, field_verified=field_verified, justification=justification),
@@ -401,6 +407,7 @@ def verify(
         now=now,
         publish=publish,
         expected_version=expected_version,
+        also=justified,
     )
 
 

@@ -111,10 +111,20 @@ FIELD_LABELS = {
 }
 
 
+def field_label(key: str) -> str | None:
+    """'Unit' for unit_id; 'Foto 1' for photos[0] (a list's item, counted from one)."""
+    base, _, index = key.partition("[")
+    label = FIELD_LABELS.get(base)
+    if label is None or not index:
+        return label
+    number = index.rstrip("]")
+    return f"{label} {int(number) + 1}" if number.isdigit() else label
+
+
 def field_messages(errors: dict[str, str]) -> str:
-    """'Catatan: wajib diisi; Foto: paling banyak 5 foto' — labels, never raw keys."""
+    """'Catatan: wajib diisi; Foto 1: bukan gambar' — labels, never raw keys."""
     return "; ".join(
-        f"{FIELD_LABELS[k]}: {v}" if k in FIELD_LABELS else str(v) for k, v in errors.items()
+        f"{label}: {v}" if (label := field_label(k)) else str(v) for k, v in errors.items()
     )
 
 

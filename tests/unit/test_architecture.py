@@ -18,7 +18,6 @@ MAX_MODULE_LINES = 600
 MAX_FUNCTION_LINES = 80
 
 
-
 def _modules() -> Iterator[tuple[str, Path]]:
     for path in sorted(PACKAGE.rglob("*.py")):
         name = path.relative_to(PACKAGE).as_posix()
@@ -99,11 +98,7 @@ def _long_functions() -> Iterator[tuple[str, int, bool]]:
 
 
 def test_no_function_over_80_lines_without_a_reason() -> None:
-    offenders = {
-        key: length
-        for key, length, explained in _long_functions()
-        if not explained
-    }
+    offenders = {key: length for key, length, explained in _long_functions() if not explained}
     assert offenders == {}
 
 
