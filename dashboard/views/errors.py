@@ -37,7 +37,10 @@ def init_app(app: Flask) -> None:
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/")
+    """The API, and the pages' JSON endpoints (/board/snapshot.json, /maps/*.json): a
+    refusal there is JSON like their answers. Open311 has its own error format."""
+    path = request.path
+    return path.startswith("/api/") or (path.endswith(".json") and not path.startswith("/open311/"))
 
 
 def not_found(exc: NotFound) -> Any:

@@ -147,7 +147,9 @@ def test_an_imported_boundary_replaces_the_approximate_cell_at_once(
     assert before != after
     one = client.get(f"/maps/area/{places_sqlite.town['KEL-SENAYAN']}.json").get_json()
     assert one["geometry"]["coordinates"] == [square]
-    assert client.get("/maps/area/999999.json").status_code == 404
+    missing = client.get("/maps/area/999999.json")
+    assert missing.status_code == 404
+    assert missing.get_json()["error"] == "not_found"  # a JSON endpoint refuses in JSON
 
 
 # --- choropleths: scoped like their pages ------------------------------------------------
