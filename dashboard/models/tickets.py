@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
+from ..domain import sla
 from ..domain.workflow import Confidentiality, Status
 from .base import Model, UtcDateTime
 from .reference import Category, Channel, Unit
@@ -214,6 +215,22 @@ class Ticket(Model):
             postgresql_where=text(OPEN_TICKETS_SQL),
         ),
     )
+
+    def clocks(self) -> sla.Clocks:
+        """The stored deadlines as the clock rules read them (domain.sla)."""
+        return sla.Clocks(
+            status=Status(self.status),
+            assigned_unit_id=self.assigned_unit_id,
+            received_at=self.received_at,
+            response_due_at=self.response_due_at,
+            first_response_at=self.first_response_at,
+            clock_started_at=self.clock_started_at,
+            clock_stopped_at=self.clock_stopped_at,
+            completion_due_at=self.completion_due_at,
+            redo_due_at=self.redo_due_at,
+            reopen_confirmed=self.reopen_confirmed,
+            validation_due_at=self.validation_due_at,
+        )
 
     @classmethod
     def is_open_clause(cls) -> ColumnElement[bool]:

@@ -122,22 +122,6 @@ class Todo:
     descriptions: dict[int, str]  # as the reader may read them (dashboard.disclosure)
 
 
-def clocks_of(t: Ticket) -> sla.Clocks:
-    return sla.Clocks(
-        status=Status(t.status),
-        assigned_unit_id=t.assigned_unit_id,
-        received_at=t.received_at,
-        response_due_at=t.response_due_at,
-        first_response_at=t.first_response_at,
-        clock_started_at=t.clock_started_at,
-        clock_stopped_at=t.clock_stopped_at,
-        completion_due_at=t.completion_due_at,
-        redo_due_at=t.redo_due_at,
-        reopen_confirmed=t.reopen_confirmed,
-        validation_due_at=t.validation_due_at,
-    )
-
-
 def todo(actor: Actor, now: datetime, chip: str | None = None) -> Todo:
     """The open tickets in the actor's scope that their unit still owes work on
     (``sla.owes_work``), the deadline that applies now first (domain.worklist)."""
@@ -153,7 +137,7 @@ def todo(actor: Actor, now: datetime, chip: str | None = None) -> Todo:
     )
     rows = []
     for t in tickets:
-        c = clocks_of(t)
+        c = t.clocks()
         if not todo_rules.needs_action(c):
             continue
         if t.assigned_unit_id == actor.unit_id:

@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from .. import disclosure
-from ..domain import progress, sla
+from ..domain import progress
 from ..domain.workflow import Status
 from ..extensions import db
 from ..models import Ticket, TicketEventRow
@@ -34,22 +34,6 @@ class Progress:
     target: progress.Target | None
     note: CompletionNote | None
     closed_at: datetime | None  # verified or rejected: when
-
-
-def clocks_of(ticket: Ticket) -> sla.Clocks:
-    return sla.Clocks(
-        status=Status(ticket.status),
-        assigned_unit_id=ticket.assigned_unit_id,
-        received_at=ticket.received_at,
-        response_due_at=ticket.response_due_at,
-        first_response_at=ticket.first_response_at,
-        clock_started_at=ticket.clock_started_at,
-        clock_stopped_at=ticket.clock_stopped_at,
-        completion_due_at=ticket.completion_due_at,
-        redo_due_at=ticket.redo_due_at,
-        reopen_confirmed=ticket.reopen_confirmed,
-        validation_due_at=ticket.validation_due_at,
-    )
 
 
 def completion_note(ticket: Ticket) -> CompletionNote | None:
@@ -78,7 +62,7 @@ def progress_of(ticket: Ticket, *, now: datetime) -> Progress:
     closed = status in (Status.VERIFIED, Status.REJECTED)
     return Progress(
         stage=stage,
-        target=progress.target(clocks_of(ticket), now),
+        target=progress.target(ticket.clocks(), now),
         note=completion_note(ticket) if shows_note else None,
         closed_at=(ticket.validated_at or ticket.closed_at) if closed else None,
     )
