@@ -11,6 +11,7 @@ snapshot accepts), the KPI summary by the area the reader may see.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -66,15 +67,23 @@ def tiles_config() -> dict[str, str] | None:
     }
 
 
+# A tile server's host as a CSP source may hold: names, a {s} subdomain slot, a port.
+_TILE_HOST = re.compile(r"(\{s\}\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:[0-9]{1,5})?")
+
+
 def tiles_origin(url: str | None) -> str | None:
-    """The scheme and host of a tile URL template, for the CSP's img-src."""
+    """The scheme and host of a tile URL template, for the CSP's img-src. A value that is
+    not an http(s) URL template with a plain host stops the app, naming the setting (it
+    would otherwise leave the maps without tiles, or write into the CSP)."""
     if not url:
         return None
-    parts = urlsplit(url.replace("{s}", "a"))
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return None
-    host = urlsplit(url).netloc.replace("{s}", "*")
-    return f"{parts.scheme}://{host}"
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not _TILE_HOST.fullmatch(parts.netloc):
+        raise ValueError(
+            f"PANTAU_MAP_TILES: {url[:200]!r} bukan templat URL http(s) dengan nama host biasa "
+            "(contoh: https://tiles.example.go.id/{z}/{x}/{y}.png)"
+        )
+    return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"
 
 
 # --- arguments and answers ------------------------------------------------------------

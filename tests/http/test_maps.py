@@ -339,3 +339,27 @@ def test_a_configured_tile_layer_is_allowed_in_img_src(tmp_path: object) -> None
         assert "img-src 'self' data: blob: https://tiles.example.go.id;" in csp
         assert "script-src 'self';" in csp
         assert f'data-tiles-url="{tiles}"' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "tiles",
+    [
+        "ftp://tiles.example.go.id/{z}/{x}/{y}.png",
+        "https://tiles.example.go.id;script-src *;/{z}/{x}/{y}.png",
+        "https:///{z}/{x}/{y}.png",
+        "tiles.example.go.id/{z}/{x}/{y}.png",
+    ],
+)
+def test_a_tile_setting_that_is_not_a_plain_url_stops_the_app(tmp_path: object, tiles: str) -> None:
+    with pytest.raises(ValueError, match="PANTAU_MAP_TILES"):
+        for _app in make_app("sqlite", tmp_path, {"MAP_TILES": tiles}):
+            pass
+
+
+def test_a_tile_host_with_a_subdomain_slot_and_port_becomes_a_wildcard_source() -> None:
+    from dashboard.views.maps import tiles_origin
+
+    assert tiles_origin("https://{s}.tile.example.id:8443/{z}/{x}/{y}.png") == (
+        "https://*.tile.example.id:8443"
+    )
+    assert tiles_origin(None) is None and tiles_origin("") is None
