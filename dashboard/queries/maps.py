@@ -27,10 +27,12 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, String, cast, func, select
 
+from ..cache import TTLCache
 from ..domain import geometry, sla
 from ..domain.workflow import Confidentiality, Status
 from ..extensions import db
 from ..models import Category, Ticket, Unit
+from ..models.reference import unit_display_name
 from ..reference.areas import JAKARTA_BBOX
 from .tickets import public_stage
 
@@ -63,11 +65,7 @@ class Area:
 
     @property
     def display_name(self) -> str:
-        return (
-            f"{self.kind.capitalize()} {self.name}"
-            if self.kind in ("kecamatan", "kelurahan")
-            else self.name
-        )
+        return unit_display_name(self.name, self.kind)
 
 
 @dataclass(frozen=True)
@@ -115,10 +113,25 @@ def _fingerprint() -> str:
     return hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
 
 
+# The fingerprint reads every unit's centre and the length of its boundary text: a few
+# hundred rows and megabytes once real boundaries are imported. Every map request asks
+# for the atlas, so the fingerprint is read at most every GEOMETRY_CHECK_SECONDS per
+# database; an import in this process forgets it at once (forget_geometry), one in
+# another process is seen within that time.
+GEOMETRY_CHECK_SECONDS = 30
+_fingerprints: TTLCache[str] = TTLCache(GEOMETRY_CHECK_SECONDS)
+
+
+def forget_geometry() -> None:
+    """The units' shapes changed (services.boundaries): read them again on the next map."""
+    _fingerprints.clear()
+
+
 def atlas() -> Atlas:
     """The shapes of every area, computed once per change of the units' geometry."""
-    fingerprint = _fingerprint()
-    key = (db.engine.url.render_as_string(), fingerprint)
+    engine = db.engine.url.render_as_string()
+    fingerprint = _fingerprints.get_or_set(engine, _fingerprint)
+    key = (engine, fingerprint)
     with _atlas_lock:
         found = _atlases.get(key)
         if found is None:

@@ -11,6 +11,7 @@ from ..database import begin_write
 from ..domain.routing import polygons_from_geojson_geometry
 from ..extensions import db
 from ..models import Unit
+from ..queries.maps import forget_geometry
 from .errors import InvalidInput
 
 
@@ -47,4 +48,5 @@ def import_boundaries(collection: Any, *, name_property: str = "name") -> Import
         unit.boundary = geometry
         report.matched += 1
     db.session.commit()
+    forget_geometry()
     return report
