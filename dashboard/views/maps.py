@@ -101,6 +101,17 @@ def _level(default: str) -> str | None:
     return level if level in map_reads.LEVELS else None
 
 
+def _level_and_kota(default: str) -> tuple[str, int | None] | Response:
+    """``?level=`` and ``?kota=<id>``, or the 400 naming what is wrong."""
+    level = _level(default)
+    if level is None:
+        return _bad("level harus kota, kecamatan atau kelurahan")
+    try:
+        return level, parse_id(request.args.get("kota"), "kota")
+    except InvalidNumber as exc:
+        return _bad(str(exc))
+
+
 def _json(data: Any, *, private: bool = True) -> Response:
     response = jsonify(data)
     if private:
@@ -163,13 +174,10 @@ def _counted(key: tuple[Any, ...], where: Any, level: str, kota_id: int | None) 
 @limiter.limit(lambda: str(current_app.config["RATE_LIMIT_PUBLIC"]))
 def areas() -> Response:
     """The areas of one level (``?level=kota|kecamatan|kelurahan``, ``&kota=<id>``) as GeoJSON."""
-    level = _level("kelurahan")
-    if level is None:
-        return _bad("level harus kota, kecamatan atau kelurahan")
-    try:
-        kota_id = parse_id(request.args.get("kota"), "kota")
-    except InvalidNumber as exc:
-        return _bad(str(exc))
+    args = _level_and_kota("kelurahan")
+    if isinstance(args, Response):
+        return args
+    level, kota_id = args
     if kota_id is not None and kota_id not in map_reads.kota_ids():
         return _bad("kota tidak dikenal")
     response = _json(map_reads.area_shapes(level, kota_id), private=False)
@@ -236,13 +244,10 @@ def kpi() -> Response:
     (``?kota=<id>``), counted through the reader's own ticket scope."""
     if not current_user.is_authenticated:
         return _json_error(401, "Silakan masuk untuk membuka peta.")
-    level = _level("kecamatan")
-    if level is None:
-        return _bad("level harus kota, kecamatan atau kelurahan")
-    try:
-        kota_arg = parse_id(request.args.get("kota"), "kota")
-    except InvalidNumber as exc:
-        return _bad(str(exc))
+    args = _level_and_kota("kecamatan")
+    if isinstance(args, Response):
+        return args
+    level, kota_arg = args
     actor = actor_for_user(current_user._get_current_object())
     try:
         area_ = area_scope(actor, kota_arg)
