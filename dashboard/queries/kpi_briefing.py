@@ -21,7 +21,7 @@ from ..domain import cohorts, kpis, sla
 from ..domain.workflow import Status
 from ..extensions import db
 from ..models import Ticket, TicketEventRow
-from .kpis import Org, Period, Scope, _opaque, unindexed
+from .kpis import Org, Period, Scope, _opaque, overdue_at, unindexed
 
 CLOSED = tuple(s.value for s in Status if not s.is_open)
 OWED = tuple(s.value for s in sla.OWED_STATUSES)
@@ -61,11 +61,6 @@ class Briefing:
         return cohorts.Share(self.late, self.open)
 
 
-def _late_clause(at: datetime) -> ColumnElement[bool]:
-    """Open now, never completed, past its completion deadline (``kpis.open_overdue_clause``)."""
-    return and_(Ticket.first_completed_at.is_(None), Ticket.completion_due_at < at)
-
-
 def _unworked_clause(now: datetime) -> ColumnElement[bool]:
     """Owed by its unit, not acted on since its clock started 24 h or more ago (level 1)."""
     return and_(
@@ -86,7 +81,7 @@ def _per_place(where: ColumnElement[bool], now: datetime) -> list[tuple[int, int
             kota,
             kelurahan,
             func.count(),
-            func.coalesce(func.sum(case((_late_clause(now), one), else_=0)), 0),
+            func.coalesce(func.sum(case((overdue_at(now), one), else_=0)), 0),
             func.coalesce(func.sum(case((_unworked_clause(now), one), else_=0)), 0),
         )
         .where(Ticket.is_open_clause(), unindexed(where))

@@ -129,9 +129,7 @@ def worst_late(
     scope: kpi_reads.Scope, actor: Actor, now: datetime, o: kpi_reads.Org, limit: int = 10
 ) -> list[LateTicket]:
     """Open tickets furthest past their completion deadline (inside the reader's scope)."""
-    late = kpi_reads.unindexed(
-        and_(Ticket.first_completed_at.is_(None), Ticket.completion_due_at < now)
-    )
+    late = kpi_reads.unindexed(kpi_reads.overdue_at(now))
     found = db.session.execute(
         select(
             Ticket.id,

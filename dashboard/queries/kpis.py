@@ -231,9 +231,13 @@ def _overdue_cutoff(period: Period, now: datetime) -> datetime:
     return min(now, period.until)
 
 
+def overdue_at(at: datetime) -> ColumnElement[bool]:
+    """Never completed and past its completion deadline at ``at`` (at it: still on time)."""
+    return and_(Ticket.first_completed_at.is_(None), Ticket.completion_due_at < at)
+
+
 def open_overdue_clause(period: Period, now: datetime) -> ColumnElement[bool]:
-    due = Ticket.completion_due_at < _overdue_cutoff(period, now)
-    return and_(Ticket.first_completed_at.is_(None), due)
+    return overdue_at(_overdue_cutoff(period, now))
 
 
 def _not_yet_due_clause(period: Period, now: datetime) -> ColumnElement[bool]:
