@@ -225,19 +225,15 @@ def _opaque(column: Any) -> Any:
     return (column + literal_column("0")).label(column.key)
 
 
-def _overdue_cutoff(period: Period, now: datetime) -> datetime:
-    """Open tickets count as late once their deadline has passed (at the deadline
-    itself they are still on time), and only deadlines before the period's end."""
-    return min(now, period.until)
-
-
 def overdue_at(at: datetime) -> ColumnElement[bool]:
     """Never completed and past its completion deadline at ``at`` (at it: still on time)."""
     return and_(Ticket.first_completed_at.is_(None), Ticket.completion_due_at < at)
 
 
 def open_overdue_clause(period: Period, now: datetime) -> ColumnElement[bool]:
-    return overdue_at(_overdue_cutoff(period, now))
+    """Open tickets count as late once their deadline has passed, and only deadlines
+    before the period's end."""
+    return overdue_at(min(now, period.until))
 
 
 def _not_yet_due_clause(period: Period, now: datetime) -> ColumnElement[bool]:
